@@ -1,0 +1,6 @@
+import type { Command } from 'commander';
+
+/** Each CLI command lives in its own file under src/cli/commands and registers itself here. */
+export type RegisterCommand = (program: Command) => void;
+
+export const commands: RegisterCommand[] = [];
