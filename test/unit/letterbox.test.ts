@@ -52,7 +52,7 @@ describe('inputSizeFor', () => {
     [1000, 10, 640, true, [640, 32], 'a sliver still gets one stride'],
     [1280, 720, 600, true, [608, 352], 'imgsz rounded up to a stride multiple (608), 342 → 352'],
     [1280, 720, 320, true, [320, 192], 'smaller imgsz'],
-  ] as const)('%p×%p at %p dynamic=%p → %p (%s)', (w, h, imgsz, dynamic, expected) => {
+  ] as const)('%p×%p at %p dynamic=%p → %p (%s)', (w, h, imgsz, dynamic, expected, _why) => {
     const size = inputSizeFor(w, h, imgsz, dynamic);
     expect([size.width, size.height]).toEqual(expected);
   });
@@ -77,7 +77,7 @@ describe('letterboxGeometry', () => {
     [1280, 723, 640, 640, 640, 362, 0, 139, '361.5 → 362; dh = 139'],
     [1281, 721, 640, 640, 640, 360, 0, 140, 'odd source on both axes'],
     [1, 1000, 640, 640, 1, 640, 319, 0, 'a 1-pixel column stays 1 pixel wide; 639 grey columns, 319 left'],
-  ] as const)('%p×%p → %p×%p: image %p×%p at (%p, %p) — %s', (srcW, srcH, dstW, dstH, sw, sh, left, top) => {
+  ] as const)('%p×%p → %p×%p: image %p×%p at (%p, %p) — %s', (srcW, srcH, dstW, dstH, sw, sh, left, top, _why) => {
     const g = letterboxGeometry(srcW, srcH, dstW, dstH);
     expect([g.scaledWidth, g.scaledHeight, g.padLeft, g.padTop]).toEqual([sw, sh, left, top]);
     expect(g.scale).toBeCloseTo(Math.min(dstW / srcW, dstH / srcH), 12);
