@@ -13,6 +13,31 @@ export interface TallyEnv {
   queuePrefix: string;
   storageDir: string;
   inferenceThreads: number;
+  /** Where source videos live: the local disk (storageDir) or a GCS bucket. */
+  storage: 'local' | 'gcs';
+  gcsBucket: string;
+  /** Custom GCS endpoint (tests, emulators); empty for Google's. */
+  gcsApiEndpoint: string;
+  /** Base URL clients use to reach this API (local signed-upload URLs point here). */
+  publicUrl: string;
+  /** Source videos older than this are deleted; reports are kept. */
+  videoRetentionHours: number;
+  /** Each job must finish within this many minutes of its submission (the SLA). */
+  jobDeadlineMinutes: number;
+  /** Jobs one worker process analyses at once. */
+  workerConcurrency: number;
+  /** Bull attempts per analysis job (transient failures are retried with exponential backoff). */
+  jobAttempts: number;
+  /** A job whose worker stops renewing its lock for this long is handed to another worker. */
+  jobLockSeconds: number;
+  /** How long a stopping worker waits for its running jobs before handing them back. */
+  shutdownGraceSeconds: number;
+  /** Requests per minute per API key (or per IP when unauthenticated). */
+  rateLimitPerMinute: number;
+  /** Hard cap on any upload, whatever the plan says. */
+  maxUploadBytes: number;
+  /** Run pending migrations when the app starts. */
+  migrateOnStart: boolean;
 }
 
 export class ConfigError extends Error {
@@ -57,6 +82,24 @@ function urlVar(src: Source, name: string, fallback: string, protocols: string[]
   return raw;
 }
 
+function boolVar(src: Source, name: string, fallback: boolean): boolean {
+  const raw = src[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (['1', 'true', 'yes'].includes(raw.toLowerCase())) return true;
+  if (['0', 'false', 'no'].includes(raw.toLowerCase())) return false;
+  throw new ConfigError(`${name}=${raw} is not valid: use true or false.`);
+}
+
+function storageVars(src: Source): Pick<TallyEnv, 'storage' | 'gcsBucket' | 'gcsApiEndpoint'> {
+  const storage = oneOf(src, 'TALLY_STORAGE', ['local', 'gcs'] as const, 'local');
+  const gcsBucket = src.TALLY_GCS_BUCKET ?? '';
+  if (storage === 'gcs' && !gcsBucket) {
+    throw new ConfigError('TALLY_STORAGE=gcs needs TALLY_GCS_BUCKET: set it to the bucket name, or use TALLY_STORAGE=local.');
+  }
+  const gcsApiEndpoint = src.TALLY_GCS_API_ENDPOINT ? urlVar(src, 'TALLY_GCS_API_ENDPOINT', 'http://127.0.0.1:4443', ['http:', 'https:']) : '';
+  return { storage, gcsBucket, gcsApiEndpoint };
+}
+
 /** Parses and validates the environment. Throws ConfigError with a fix-it message. */
 export function loadEnv(src: Source = process.env): TallyEnv {
   return {
@@ -70,5 +113,16 @@ export function loadEnv(src: Source = process.env): TallyEnv {
     queuePrefix: src.TALLY_QUEUE_PREFIX || 'tally',
     storageDir: src.TALLY_STORAGE_DIR || './data',
     inferenceThreads: intVar(src, 'TALLY_INFERENCE_THREADS', 0, 0, 256),
+    ...storageVars(src),
+    publicUrl: urlVar(src, 'TALLY_PUBLIC_URL', `http://127.0.0.1:${intVar(src, 'PORT', 3000, 0, 65535)}`, ['http:', 'https:']).replace(/\/$/, ''),
+    videoRetentionHours: intVar(src, 'TALLY_VIDEO_RETENTION_HOURS', 72, 1, 24 * 365),
+    jobDeadlineMinutes: intVar(src, 'TALLY_JOB_DEADLINE_MINUTES', 20, 1, 24 * 60),
+    workerConcurrency: intVar(src, 'TALLY_WORKER_CONCURRENCY', 1, 1, 64),
+    jobAttempts: intVar(src, 'TALLY_JOB_ATTEMPTS', 3, 1, 20),
+    jobLockSeconds: intVar(src, 'TALLY_JOB_LOCK_SECONDS', 30, 1, 3600),
+    shutdownGraceSeconds: intVar(src, 'TALLY_SHUTDOWN_GRACE_SECONDS', 30, 0, 3600),
+    rateLimitPerMinute: intVar(src, 'TALLY_RATE_LIMIT_PER_MINUTE', 1200, 1, 10_000_000),
+    maxUploadBytes: intVar(src, 'TALLY_MAX_UPLOAD_BYTES', 4 * 1024 ** 3, 1, 64 * 1024 ** 3),
+    migrateOnStart: boolVar(src, 'TALLY_MIGRATE_ON_START', true),
   };
 }

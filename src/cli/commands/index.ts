@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
+import { registerMigrate } from './migrate.js';
 
 /** Each CLI command lives in its own file under src/cli/commands and registers itself here. */
 export type RegisterCommand = (program: Command) => void;
 
-export const commands: RegisterCommand[] = [];
+export const commands: RegisterCommand[] = [registerMigrate];

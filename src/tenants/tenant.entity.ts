@@ -1,0 +1,45 @@
+import { Column, CreateDateColumn, Entity, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn, type Relation } from 'typeorm';
+import { Plan } from '../plans/plan.entity.js';
+
+export const TENANT_STATUSES = ['active', 'suspended', 'past_due'] as const;
+export type TenantStatus = (typeof TENANT_STATUSES)[number];
+
+/** Per-tenant overrides of the plan's quotas; absent keys fall back to the plan. */
+export interface QuotaOverrides {
+  maxConcurrentJobs?: number;
+  maxVideoMinutesPerMonth?: number | null;
+  maxFileSizeBytes?: number;
+  maxDurationSec?: number;
+}
+
+@Entity('tenants')
+export class Tenant {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column('text')
+  name: string;
+
+  @Column('text')
+  planId: string;
+
+  @ManyToOne(() => Plan)
+  @JoinColumn({ name: 'plan_id' })
+  plan: Relation<Plan>;
+
+  @Column('text', { default: 'active' })
+  status: TenantStatus;
+
+  @Column('jsonb', { default: {} })
+  quotaOverrides: QuotaOverrides;
+
+  /** Signs webhooks (HMAC-SHA256); shown to the tenant, rotated by them. */
+  @Column('text')
+  webhookSecret: string;
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  createdAt: Date;
+
+  @UpdateDateColumn({ type: 'timestamptz' })
+  updatedAt: Date;
+}
