@@ -12,6 +12,8 @@ export default {
           transform: { legacyDecorator: true, decoratorMetadata: true },
           keepClassNames: true,
           target: 'es2022',
+          // Keep `with { type: 'json' }` on JSON imports (src/cost/prices): Jest deprecates JSON imports without it.
+          experimental: { keepImportAttributes: true },
         },
         module: { type: 'es6' },
       },
