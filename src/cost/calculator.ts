@@ -320,7 +320,7 @@ export function estimateCost(inputs: CostInputs, prices: PriceTable, source: Thr
       machineType: shape.machineType,
       accelerator: shape.accelerator,
       count: fleet.gpus,
-      hourlyUsd: round4(shape.priceKeys.reduce((s, k) => s + price(prices, k), 0)),
+      hourlyUsd: Math.round(shape.priceKeys.reduce((s, k) => s + price(prices, k), 0) * 1e6) / 1e6,
     },
     appVms: { machineType: APP_VM.machineType, count: running.appVms },
     steps,

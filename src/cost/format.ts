@@ -15,6 +15,8 @@ function grid(header: string[], rows: string[][]): string {
 
 const usd = (x: number | null): string =>
   x === null ? '—' : `$${x.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: x !== 0 && Math.abs(x) < 1 ? 4 : 2 })}`;
+/** Unit prices keep their list precision ($3.673385/h), up to 6 decimals. */
+const unitUsd = (x: number): string => `$${x.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 6 })}`;
 const num = (x: number | null): string => (x === null ? '—' : x.toLocaleString('en-US', { maximumFractionDigits: 4 }));
 
 /** The estimate as readable sections: source, steps, line items, people, totals, sensitivity, warnings. */
@@ -36,7 +38,7 @@ export function formatCostTable(e: CostEstimate, inputs: CostInputs): string {
   out.push(
     grid(
       ['item', 'quantity', 'unit', 'unit price', 'monthly'],
-      e.lineItems.map((i) => [i.item, num(i.quantity), i.unit, usd(i.unitPriceUsd), usd(i.monthlyUsd)]),
+      e.lineItems.map((i) => [i.item, num(i.quantity), i.unit, unitUsd(i.unitPriceUsd), usd(i.monthlyUsd)]),
     ),
   );
   out.push('');
@@ -54,7 +56,7 @@ export function formatCostTable(e: CostEstimate, inputs: CostInputs): string {
       ['figure', 'value'],
       [
         ['GPUs (inference VMs)', e.gpus === null ? 'impossible' : String(e.gpus)],
-        [`VM shape`, `${e.vm.machineType}${e.vm.accelerator ? ` + ${e.vm.accelerator}` : ''} at ${usd(e.vm.hourlyUsd)}/h`],
+        [`VM shape`, `${e.vm.machineType}${e.vm.accelerator ? ` + ${e.vm.accelerator}` : ''} at ${unitUsd(e.vm.hourlyUsd)}/h`],
         ['build (one-off)', usd(e.build.total)],
         ['monthly infrastructure', usd(e.monthly?.infrastructure ?? null)],
         ['monthly people (maintenance)', usd(e.monthly?.people ?? null)],

@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
+import { registerCost } from './cost.js';
 import { registerMigrate } from './migrate.js';
 
 /** Each CLI command lives in its own file under src/cli/commands and registers itself here. */
 export type RegisterCommand = (program: Command) => void;
 
-export const commands: RegisterCommand[] = [registerMigrate];
+export const commands: RegisterCommand[] = [registerMigrate, registerCost];
