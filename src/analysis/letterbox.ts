@@ -41,6 +41,13 @@ export interface LetterboxGeometry {
 /** Grey 114 (YOLOv5's pad colour), as a 0..255 byte. */
 export const PAD_GREY = 114;
 
+/**
+ * swscale flags of the letterbox: bilinear (which, when shrinking, widens its kernel with the
+ * scale factor: anti-aliased, unlike OpenCV's INTER_LINEAR), accurate rounding, and full chroma
+ * interpolation (JPEG/H.264 chroma is subsampled; this upsamples it properly before RGB).
+ */
+export const SWS_FLAGS = 'bilinear+accurate_rnd+full_chroma_int';
+
 /** Python 3's round(): ties go to the even neighbour (round(0.5) = 0, round(2.5) = 2). */
 export function roundHalfEven(x: number): number {
   const f = Math.floor(x);
@@ -108,7 +115,7 @@ export function letterboxGeometry(srcW: number, srcH: number, dstW: number, dstH
 export function letterboxFilter(geom: LetterboxGeometry): string {
   const grey = PAD_GREY.toString(16).padStart(2, '0');
   return [
-    `scale=${geom.scaledWidth}:${geom.scaledHeight}:flags=bilinear+accurate_rnd+full_chroma_int`,
+    `scale=${geom.scaledWidth}:${geom.scaledHeight}:flags=${SWS_FLAGS}`,
     'format=gbrp',
     `pad=${geom.dstWidth}:${geom.dstHeight}:${geom.padLeft}:${geom.padTop}:color=0x${grey}${grey}${grey}`,
   ].join(',');

@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
 import { registerCost } from './cost.js';
+import { registerDetect } from './detect.js';
 import { registerMigrate } from './migrate.js';
 
 /** Each CLI command lives in its own file under src/cli/commands and registers itself here. */
 export type RegisterCommand = (program: Command) => void;
 
-export const commands: RegisterCommand[] = [registerMigrate, registerCost];
+export const commands: RegisterCommand[] = [registerDetect, registerMigrate, registerCost];
