@@ -364,7 +364,9 @@ function sensitivity(inputs: CostInputs, prices: PriceTable, source: ThroughputS
         monthlyTotal: c.monthlyTotal,
         costPerVideoMinute: c.costPerVideoMinute,
       };
-      if (c.fleet.impossibleReason) row.reason = c.fleet.impossibleReason;
+      if (c.fleet.gpus === null) {
+        row.reason = `impossible: one video takes ${round4(c.fleet.perVideoSeconds)} s (${c.fleet.boundBy}) > the ${variant.deadlineMinutes * 60} s deadline`;
+      }
       rows.push(row);
     }
   }

@@ -114,7 +114,8 @@ describe('estimateCost: monotonicity and edges', () => {
     expect(e.costPerVideoMinute).toBeNull();
     expect(e.impossible?.reason).toMatch(/one video alone takes 18 s on one a100-40gb \(bound by pipeline\), longer than the 15 s deadline/);
     expect(e.lineItems.some((i) => i.item.startsWith('inference VM'))).toBe(false);
-    // A larger stride does not rescue it: decode alone is 14.4 s, still within 15 s, so stride 2 is feasible.
+    expect(e.sensitivity[0]).toMatchObject({ stride: 1, precision: 'fp16', feasible: false, gpus: null, reason: 'impossible: one video takes 18 s (pipeline) > the 15 s deadline' });
+    // Stride 2 rescues it: the pipeline drops to 9 s and decode (every frame) to 14.4 s, within 15 s.
     expect(e.sensitivity.find((r) => r.stride === 2 && r.precision === 'fp16')?.feasible).toBe(true);
   });
 
