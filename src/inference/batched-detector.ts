@@ -1,0 +1,145 @@
+/**
+ * One Detector (one ONNX Runtime session, one GPU) shared by every job of a worker through the
+ * DynamicBatcher: each job submits its letterboxed frames one by one; frames of the same input size
+ * are stacked into one [N, 3, H, W] tensor for a dynamic-batch model (yolov5n-dynamic.onnx), and
+ * output0 [N, anchors, 5 + nc] is split back, one [anchors, 5 + nc] view per frame.
+ *
+ *   job A frame (3×H×W) ─┐                       ┌─▶ rows of frame A
+ *   job B frame (3×H×W) ─┼─▶ [N,3,H,W] ─▶ run ─▶ ┼─▶ rows of frame B
+ *   job C frame (3×H×W) ─┘    output0 [N,A,85]   └─▶ rows of frame C
+ *
+ * Frames of different input sizes (a 16:9 video is 384×640, a 4:3 one 480×640) may share a batch
+ * call: they are run as one sub-batch per size. A model with a fixed batch of 1 runs frame by frame.
+ */
+import type { Detector, ModelOutput } from '../analysis/detector.js';
+import { DynamicBatcher, type BatcherOptions, type BatcherStats, type RunBatch } from './batcher.js';
+
+/** One letterboxed frame: planar RGB float32, 0..1, 3 × height × width values. */
+export interface FrameTensor {
+  data: Float32Array;
+  height: number;
+  width: number;
+}
+
+/** A frame's model output: `anchors` rows of `rowSize` floats (cx, cy, w, h, obj, classes…). */
+export interface FrameOutput {
+  /** A view into the batch's output0; not reused by the batcher, safe to keep. */
+  data: Float32Array;
+  anchors: number;
+  rowSize: number;
+}
+
+/** The part of a Detector the batcher needs (a Detector, or a stand-in in tests). */
+export type BatchableDetector = Pick<Detector, 'infer' | 'executionProvider'> & {
+  readonly metadata: Pick<Detector['metadata'], 'dynamicBatch'>;
+};
+
+/**
+ * The batch function for a detector: groups the inputs by size, stacks each group into one tensor,
+ * runs it and splits output0. Stacking buffers are pooled per size and reused once a run returns.
+ */
+export function detectorRunBatch(detector: BatchableDetector): RunBatch<FrameTensor, FrameOutput> {
+  const pool = new Map<string, Float32Array[]>();
+  const take = (key: string, length: number): Float32Array => {
+    const free = pool.get(key) ?? [];
+    const index = free.findIndex((b) => b.length >= length);
+    return index >= 0 ? free.splice(index, 1)[0] : new Float32Array(length);
+  };
+  const give = (key: string, buffer: Float32Array): void => {
+    const free = pool.get(key) ?? [];
+    if (free.length < 2) free.push(buffer); // two batches in flight at most need two buffers
+    pool.set(key, free);
+  };
+
+  const runGroup = async (frames: FrameTensor[]): Promise<FrameOutput[]> => {
+    const { height, width } = frames[0];
+    const perFrame = 3 * height * width;
+    if (frames.length === 1 || !detector.metadata.dynamicBatch) {
+      const outputs: FrameOutput[] = [];
+      for (const frame of frames) outputs.push(split(await detector.infer(frame.data, 1, height, width), 1)[0]);
+      return outputs;
+    }
+    const key = `${height}x${width}`;
+    const stacked = take(key, frames.length * perFrame);
+    try {
+      frames.forEach((frame, i) => stacked.set(frame.data.subarray(0, perFrame), i * perFrame));
+      return split(await detector.infer(stacked, frames.length, height, width), frames.length);
+    } finally {
+      give(key, stacked);
+    }
+  };
+
+  return async (inputs) => {
+    const groups = new Map<string, number[]>();
+    inputs.forEach((frame, i) => {
+      const key = `${frame.height}x${frame.width}`;
+      const group = groups.get(key);
+      if (group) group.push(i);
+      else groups.set(key, [i]);
+    });
+    const outputs = new Array<FrameOutput>(inputs.length);
+    for (const indexes of groups.values()) {
+      const results = await runGroup(indexes.map((i) => inputs[i]));
+      indexes.forEach((inputIndex, k) => (outputs[inputIndex] = results[k]));
+    }
+    return outputs;
+  };
+}
+
+/** Splits output0 [batch, anchors, rowSize] into one view per image. */
+function split(output: ModelOutput, batch: number): FrameOutput[] {
+  const [n, anchors, rowSize] = output.dims;
+  if (n !== batch || output.data.length < batch * anchors * rowSize) {
+    throw new Error(`the model returned output0 of shape [${output.dims.join(', ')}] for a batch of ${batch}`);
+  }
+  const per = anchors * rowSize;
+  return Array.from({ length: batch }, (_, i) => ({ data: output.data.subarray(i * per, (i + 1) * per), anchors, rowSize }));
+}
+
+/**
+ * A Detector behind a DynamicBatcher: what a worker holds, one per GPU. Bad frames are refused at
+ * submit time, so they cannot fail a batch that other jobs' frames share.
+ */
+export class BatchedDetector {
+  private readonly batcher: DynamicBatcher<FrameTensor, FrameOutput>;
+
+  constructor(
+    private readonly detector: BatchableDetector,
+    options: BatcherOptions,
+  ) {
+    this.batcher = new DynamicBatcher(detectorRunBatch(detector), options);
+  }
+
+  /** The execution provider of the shared session (e.g. 'cuda'). */
+  get executionProvider(): string {
+    return this.detector.executionProvider;
+  }
+
+  /** Runs one frame of a job; results of a job resolve in the order its frames were submitted. */
+  infer(jobId: string, frame: FrameTensor): Promise<FrameOutput> {
+    const { data, height, width } = frame;
+    if (!Number.isInteger(height) || !Number.isInteger(width) || height < 1 || width < 1 || data.length < 3 * height * width) {
+      return Promise.reject(new RangeError(`a frame of ${width}×${height} needs ${3 * width * height} floats, got ${data.length}`));
+    }
+    return this.batcher.submit(jobId, frame);
+  }
+
+  /** Resolves when the job may submit another frame without waiting (back-pressure for its decoder). */
+  whenRoom(jobId: string): Promise<void> {
+    return this.batcher.whenRoom(jobId);
+  }
+
+  /** Drops a finished, failed or aborted job's pending frames. */
+  closeJob(jobId: string, reason?: string): void {
+    this.batcher.closeJob(jobId, reason);
+  }
+
+  stats(): BatcherStats {
+    return this.batcher.stats();
+  }
+
+  /** Stops the batcher and waits for running batches; the detector itself is closed by its owner. */
+  close(): Promise<void> {
+    return this.batcher.close();
+  }
+}
