@@ -38,6 +38,18 @@ export interface TallyEnv {
   maxUploadBytes: number;
   /** Run pending migrations when the app starts. */
   migrateOnStart: boolean;
+  /** ONNX Runtime execution providers in order of preference; the first that loads wins. */
+  executionProviders: ('tensorrt' | 'cuda' | 'cpu')[];
+  /** GPU index for the cuda and tensorrt providers. */
+  deviceId: number;
+  /** TensorRT engine cache directory ('' = no cache: engines are rebuilt at every start). */
+  tensorrtCacheDir: string;
+  /** Dynamic batching across a worker's jobs: most frames per inference call (1 = no batching, the CPU setting). */
+  batchMaxSize: number;
+  /** Most milliseconds a frame waits for its batch to fill. */
+  batchMaxWaitMs: number;
+  /** Most frames of one job waiting for or in inference (back-pressure on its decoder). */
+  batchMaxQueuedPerJob: number;
 }
 
 export class ConfigError extends Error {
@@ -90,6 +102,17 @@ function boolVar(src: Source, name: string, fallback: boolean): boolean {
   throw new ConfigError(`${name}=${raw} is not valid: use true or false.`);
 }
 
+function providersVar(src: Source): TallyEnv['executionProviders'] {
+  const allowed = ['tensorrt', 'cuda', 'cpu'] as const;
+  const raw = src.TALLY_EXECUTION_PROVIDERS || 'cpu';
+  const list = raw.split(',').map((p) => p.trim()).filter((p) => p !== '');
+  const unknown = list.find((p) => !(allowed as readonly string[]).includes(p));
+  if (list.length === 0 || unknown !== undefined) {
+    throw new ConfigError(`TALLY_EXECUTION_PROVIDERS=${raw} is not valid: list some of ${allowed.join(', ')} in order of preference, e.g. tensorrt,cuda,cpu.`);
+  }
+  return list as TallyEnv['executionProviders'];
+}
+
 function storageVars(src: Source): Pick<TallyEnv, 'storage' | 'gcsBucket' | 'gcsApiEndpoint'> {
   const storage = oneOf(src, 'TALLY_STORAGE', ['local', 'gcs'] as const, 'local');
   const gcsBucket = src.TALLY_GCS_BUCKET ?? '';
@@ -124,5 +147,11 @@ export function loadEnv(src: Source = process.env): TallyEnv {
     rateLimitPerMinute: intVar(src, 'TALLY_RATE_LIMIT_PER_MINUTE', 1200, 1, 10_000_000),
     maxUploadBytes: intVar(src, 'TALLY_MAX_UPLOAD_BYTES', 4 * 1024 ** 3, 1, 64 * 1024 ** 3),
     migrateOnStart: boolVar(src, 'TALLY_MIGRATE_ON_START', true),
+    executionProviders: providersVar(src),
+    deviceId: intVar(src, 'TALLY_DEVICE_ID', 0, 0, 63),
+    tensorrtCacheDir: src.TALLY_TENSORRT_CACHE_DIR ?? '',
+    batchMaxSize: intVar(src, 'TALLY_BATCH_MAX_SIZE', 1, 1, 1024),
+    batchMaxWaitMs: intVar(src, 'TALLY_BATCH_MAX_WAIT_MS', 0, 0, 10_000),
+    batchMaxQueuedPerJob: intVar(src, 'TALLY_BATCH_MAX_QUEUED_PER_JOB', 64, 1, 100_000),
   };
 }
