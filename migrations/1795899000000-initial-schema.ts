@@ -95,6 +95,7 @@ export class InitialSchema1795899000000 implements MigrationInterface {
     await q.query(`CREATE UNIQUE INDEX jobs_tenant_idempotency_key ON jobs (tenant_id, idempotency_key) WHERE idempotency_key IS NOT NULL`);
     await q.query(`CREATE INDEX jobs_tenant_status_created_idx ON jobs (tenant_id, status, created_at DESC)`);
     await q.query(`CREATE INDEX jobs_status_deadline_idx ON jobs (status, deadline_at)`);
+    await q.query(`CREATE INDEX jobs_status_priority_idx ON jobs (status, priority)`);
     await q.query(`CREATE INDEX jobs_video_idx ON jobs (video_id)`);
     await q.query(`
       CREATE TABLE reports (

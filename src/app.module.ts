@@ -1,5 +1,42 @@
 import { Module } from '@nestjs/common';
+import { AuthModule } from './auth/auth.module.js';
+import { CommonModule } from './common/common.module.js';
+import { TallyConfigModule } from './config/config.module.js';
+import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
+import { ReadinessModule } from './health/readiness.module.js';
+import { JobsModule } from './jobs/jobs.module.js';
+import { LoggingModule } from './logging/logging.module.js';
+import { MetricsModule } from './metrics/metrics.module.js';
+import { QueueModule } from './queue/queue.module.js';
+import { QuotasModule } from './quotas/quotas.module.js';
+import { RedisModule } from './redis/redis.module.js';
+import { ReportsModule } from './reports/reports.module.js';
+import { StorageModule } from './storage/storage.module.js';
+import { TenantsModule } from './tenants/tenants.module.js';
+import { UploadsModule } from './uploads/uploads.module.js';
+import { VideosModule } from './videos/videos.module.js';
 
-@Module({ imports: [HealthModule] })
+@Module({
+  imports: [
+    HealthModule,
+    // The service (issue 3): infrastructure first, then the domains.
+    TallyConfigModule,
+    LoggingModule,
+    CommonModule,
+    DatabaseModule,
+    RedisModule,
+    QueueModule,
+    StorageModule,
+    MetricsModule,
+    AuthModule,
+    TenantsModule,
+    QuotasModule,
+    JobsModule,
+    UploadsModule,
+    VideosModule,
+    ReportsModule,
+    ReadinessModule,
+  ],
+})
 export class AppModule {}

@@ -1,12 +1,15 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { AppModule } from './app.module.js';
+import { configureApp } from './app.setup.js';
 import { ConfigError, loadEnv } from './config/env.js';
+import { preflight } from './config/preflight.js';
 
 async function bootstrap(): Promise<void> {
   const env = loadEnv();
-  const app = await NestFactory.create(AppModule, { logger: env.logLevel === 'silent' ? false : undefined });
-  app.enableShutdownHooks();
+  await preflight(env); // Postgres and Redis reachable, or a message naming the URL and variable to fix
+  const app = await NestFactory.create(AppModule, { bufferLogs: true, logger: env.logLevel === 'silent' ? false : undefined });
+  configureApp(app);
   await app.listen(env.port);
 }
 

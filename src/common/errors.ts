@@ -58,6 +58,20 @@ export class UnsupportedMediaTypeError extends DomainError {
   }
 }
 
+/** 422: well-formed request, but the content cannot be used (not a video, too high a resolution). */
+export class UnprocessableError extends DomainError {
+  constructor(code: string, message: string) {
+    super(422, code, message);
+  }
+}
+
+/** 402: the account cannot start paid work (billing past due). */
+export class PaymentRequiredError extends DomainError {
+  constructor(message: string) {
+    super(402, 'payment_required', message);
+  }
+}
+
 /** 429: over a rate or a quota that frees up with time; Retry-After says when to try again. */
 export class TooManyRequestsError extends DomainError {
   constructor(code: string, message: string, retryAfterSec: number) {

@@ -1,0 +1,49 @@
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import type { Analyzer } from '../analysis/analyzer.js';
+import { createAnalyzer, probeVideo } from '../analysis/index.js';
+import type { VideoProbe } from '../analysis/probe.types.js';
+import { TALLY_ENV } from '../config/config.module.js';
+import type { TallyEnv } from '../config/env.js';
+
+/** What the service needs from the analysis core; injected so tests and other engines can stand in. */
+export interface AnalysisEngine {
+  /** ffprobe, normalised; throws InputError for files without a decodable video stream. */
+  probe(path: string): Promise<VideoProbe>;
+  /** The loaded model (loaded on first call, then shared by every job of this process). */
+  analyzer(): Promise<Analyzer>;
+  readonly modelLoaded: boolean;
+}
+
+export const ANALYSIS_ENGINE = Symbol('ANALYSIS_ENGINE');
+
+/** The real core: ffprobe through probeVideo, YOLOv5 through createAnalyzer (TALLY_MODEL_PATH, TALLY_INFERENCE_THREADS). */
+@Injectable()
+export class CoreAnalysisEngine implements AnalysisEngine, OnApplicationShutdown {
+  private loading?: Promise<Analyzer>;
+  private loaded?: Analyzer;
+
+  constructor(@Inject(TALLY_ENV) private readonly env: TallyEnv) {}
+
+  get modelLoaded(): boolean {
+    return this.loaded !== undefined;
+  }
+
+  probe(path: string): Promise<VideoProbe> {
+    return probeVideo(path);
+  }
+
+  analyzer(): Promise<Analyzer> {
+    this.loading ??= createAnalyzer({ modelPath: this.env.modelPath, threads: this.env.inferenceThreads || undefined }).then(
+      (a) => (this.loaded = a),
+      (err: unknown) => {
+        this.loading = undefined; // let the next job try again
+        throw err;
+      },
+    );
+    return this.loading;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.loaded?.close();
+  }
+}

@@ -1,0 +1,57 @@
+import { Controller, Get, HttpCode, Param, Post, Query, Sse, type MessageEvent } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { concat, map, of, takeWhile, type Observable } from 'rxjs';
+import { ApiKeyAuth } from '../auth/api-key-auth.decorator.js';
+import { CurrentTenant, type TenantContext } from '../auth/tenant-context.js';
+import { UuidPipe } from '../common/uuid.pipe.js';
+import { JobEventsService } from './job-events.service.js';
+import { FINAL_JOB_STATUSES } from './job.entity.js';
+import { toJobView, type JobView } from './job-view.js';
+import { ListJobsQuery } from './jobs.dto.js';
+import { JobsService } from './jobs.service.js';
+
+@ApiTags('jobs')
+@ApiKeyAuth()
+@Controller('v1/jobs')
+export class JobsController {
+  constructor(
+    private readonly jobs: JobsService,
+    private readonly events: JobEventsService,
+  ) {}
+
+  @Get()
+  @ApiOperation({ summary: 'List jobs, newest first; filter by status' })
+  async list(@CurrentTenant() t: TenantContext, @Query() q: ListJobsQuery): Promise<{ items: JobView[]; total: number; limit: number; offset: number }> {
+    const { items, total } = await this.jobs.list(t.tenantId, q);
+    return { items: items.map(toJobView), total, limit: q.limit, offset: q.offset };
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'A job: status, progress 0..1, error, times' })
+  async get(@CurrentTenant() t: TenantContext, @Param('id', new UuidPipe('job')) id: string): Promise<JobView> {
+    return toJobView(await this.jobs.get(t.tenantId, id));
+  }
+
+  @Post(':id/cancel')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Cancel a queued or running job' })
+  async cancel(@CurrentTenant() t: TenantContext, @Param('id', new UuidPipe('job')) id: string): Promise<JobView> {
+    return toJobView(await this.jobs.cancel(t.tenantId, id));
+  }
+
+  @Sse(':id/events')
+  @ApiOperation({ summary: 'Server-sent events: the current state, then every progress and status change until the job ends' })
+  async stream(@CurrentTenant() t: TenantContext, @Param('id', new UuidPipe('job')) id: string): Promise<Observable<MessageEvent>> {
+    const updates = await this.events.eventsOf(id); // subscribe before reading, so no change falls in between
+    const job = await this.jobs.get(t.tenantId, id);
+    const current = of({ jobId: job.id, tenantId: job.tenantId, status: job.status, progress: job.progress, errorCode: job.errorCode, errorMessage: job.errorMessage });
+    const isFinal = (status: string) => (FINAL_JOB_STATUSES as string[]).includes(status);
+    return concat(current, updates).pipe(
+      takeWhile((e) => !isFinal(e.status), true),
+      map((e) => ({
+        type: isFinal(e.status) || e.status !== 'processing' ? 'status' : 'progress',
+        data: { id: e.jobId, status: e.status, progress: e.progress, ...(e.errorCode ? { error: { code: e.errorCode, message: e.errorMessage } } : {}) },
+      })),
+    );
+  }
+}

@@ -1,0 +1,65 @@
+import { InjectQueue } from '@nestjs/bull';
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { Queue } from 'bull';
+import { In, type DataSource } from 'typeorm';
+import { ConflictError, NotFoundError } from '../common/errors.js';
+import { QUEUES, type AnalysisPayload } from '../queue/queue.constants.js';
+import { WebhooksService } from '../webhooks/webhooks.service.js';
+import { JobEventsService } from './job-events.service.js';
+import { Job, type JobStatus } from './job.entity.js';
+
+export interface JobListQuery {
+  status?: JobStatus;
+  limit: number;
+  offset: number;
+}
+
+/** Reading and canceling jobs, always scoped to the caller's tenant (another tenant's job is a 404). */
+@Injectable()
+export class JobsService {
+  private readonly logger = new Logger(JobsService.name);
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @InjectQueue(QUEUES.analysis) private readonly queue: Queue<AnalysisPayload>,
+    private readonly events: JobEventsService,
+    private readonly webhooks: WebhooksService,
+  ) {}
+
+  async get(tenantId: string, id: string): Promise<Job> {
+    const job = await this.db.getRepository(Job).findOneBy({ id, tenantId });
+    if (!job) throw new NotFoundError('job');
+    return job;
+  }
+
+  async list(tenantId: string, q: JobListQuery): Promise<{ items: Job[]; total: number }> {
+    const [items, total] = await this.db.getRepository(Job).findAndCount({
+      where: { tenantId, ...(q.status ? { status: q.status } : {}) },
+      order: { createdAt: 'DESC', id: 'DESC' },
+      take: q.limit,
+      skip: q.offset,
+    });
+    return { items, total };
+  }
+
+  /** queued → removed from the queue; processing → the worker running it is told to abort. */
+  async cancel(tenantId: string, id: string): Promise<Job> {
+    const previous = await this.db.transaction(async (tx) => {
+      const job = await tx.getRepository(Job).createQueryBuilder('j').setLock('pessimistic_write').where('j.id = :id AND j.tenant_id = :tenantId', { id, tenantId }).getOne();
+      if (!job) throw new NotFoundError('job');
+      if (job.status !== 'queued' && job.status !== 'processing') throw new ConflictError('not_cancelable', `the job is already ${job.status}`);
+      await tx.getRepository(Job).update({ id, status: In(['queued', 'processing']) }, { status: 'canceled', finishedAt: new Date() });
+      return job.status;
+    });
+    if (previous === 'queued') {
+      // May fail if a worker just picked it up: the worker then sees "canceled" when it claims the job.
+      await this.queue.getJob(id).then((j) => j?.remove()).catch((err: unknown) => this.logger.debug(`removing ${id}: ${String(err)}`));
+    }
+    await this.events.requestCancel(id);
+    const job = await this.get(tenantId, id);
+    await this.events.publish({ jobId: id, tenantId, status: job.status, progress: job.progress });
+    await this.webhooks.enqueue(job);
+    return job;
+  }
+}

@@ -1,0 +1,8 @@
+import { Global, Module } from '@nestjs/common';
+import { MetricsCollectors } from './metrics.collectors.js';
+import { MetricsController } from './metrics.controller.js';
+import { MetricsRegistry } from './metrics.registry.js';
+
+@Global()
+@Module({ controllers: [MetricsController], providers: [MetricsRegistry, MetricsCollectors], exports: [MetricsRegistry] })
+export class MetricsModule {}

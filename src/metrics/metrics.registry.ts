@@ -1,0 +1,41 @@
+import { Injectable } from '@nestjs/common';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+/**
+ * This process's Prometheus registry (one per app instance, not prom-client's global, so several
+ * apps in one test process do not collide). Gauges that come from the database or the queue are
+ * filled at scrape time by collectors registered with addCollector.
+ */
+@Injectable()
+export class MetricsRegistry {
+  readonly registry = new Registry();
+  private readonly collectors: (() => Promise<void>)[] = [];
+
+  readonly jobsByStatus = new Gauge({ name: 'tally_jobs', help: 'Jobs by status (all time for active states, last 24 h for final ones)', labelNames: ['status'], registers: [this.registry] });
+  readonly queueDepth = new Gauge({ name: 'tally_queue_depth', help: 'Bull jobs by queue and state', labelNames: ['queue', 'state'], registers: [this.registry] });
+  readonly slaAtRisk = new Gauge({ name: 'tally_jobs_sla_at_risk', help: 'Unfinished jobs within 5 minutes of (or past) their deadline', registers: [this.registry] });
+  readonly slaMissed = new Counter({ name: 'tally_jobs_sla_missed_total', help: 'Jobs that finished after their deadline (this worker)', registers: [this.registry] });
+  readonly analysisFps = new Gauge({ name: 'tally_analysis_frames_per_second', help: 'Frames analysed per second of wall time, last job of this worker', registers: [this.registry] });
+  readonly framesAnalysed = new Counter({ name: 'tally_frames_analysed_total', help: 'Frames analysed by this worker', registers: [this.registry] });
+  readonly jobLatency = new Histogram({
+    name: 'tally_job_latency_seconds',
+    help: 'Submission to final status, by status (this worker)',
+    labelNames: ['status'],
+    buckets: [5, 15, 30, 60, 120, 300, 600, 900, 1200, 1800, 3600],
+    registers: [this.registry],
+  });
+  readonly jobsFinished = new Counter({ name: 'tally_jobs_finished_total', help: 'Jobs finished by this worker, by status', labelNames: ['status'], registers: [this.registry] });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry });
+  }
+
+  addCollector(collect: () => Promise<void>): void {
+    this.collectors.push(collect);
+  }
+
+  async render(): Promise<string> {
+    await Promise.all(this.collectors.map((c) => c().catch(() => undefined)));
+    return this.registry.metrics();
+  }
+}
