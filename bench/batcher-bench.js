@@ -55,7 +55,7 @@ for (const f of ['analysis/detector.js', 'inference/batched-detector.js', 'analy
 }
 const { Detector } = await import(dist('analysis', 'detector.js'));
 const { BatchedDetector } = await import(dist('inference', 'batched-detector.js'));
-const { inputSizeFor, letterboxGeometry, letterboxFilter } = await import(dist('analysis', 'letterbox.js'));
+const { letterboxGeometry, letterboxFilter } = await import(dist('analysis', 'letterbox.js'));
 
 const ortVersion = JSON.parse(readFileSync(path.join(root, 'node_modules', 'onnxruntime-node', 'package.json'), 'utf8')).version;
 const model = path.resolve(opts.model);
