@@ -11,7 +11,10 @@
  * Frames of different input sizes (a 16:9 video is 384×640, a 4:3 one 480×640) may share a batch
  * call: they are run as one sub-batch per size. A model with a fixed batch of 1 runs frame by frame.
  */
+import type { Detections } from '../analysis/detections.js';
 import type { Detector, ModelOutput } from '../analysis/detector.js';
+import type { LetterboxGeometry } from '../analysis/letterbox.js';
+import { YoloDecoder, type DecodeOptions } from '../analysis/yolo-decode.js';
 import { DynamicBatcher, type BatcherOptions, type BatcherStats, type RunBatch } from './batcher.js';
 
 /** One letterboxed frame: planar RGB float32, 0..1, 3 × height × width values. */
@@ -102,6 +105,8 @@ function split(output: ModelOutput, batch: number): FrameOutput[] {
  */
 export class BatchedDetector {
   private readonly batcher: DynamicBatcher<FrameTensor, FrameOutput>;
+  /** Decoding is synchronous, so one decoder (its scratch buffers) serves every job. */
+  private readonly decoder = new YoloDecoder();
 
   constructor(
     private readonly detector: BatchableDetector,
@@ -122,6 +127,16 @@ export class BatchedDetector {
       return Promise.reject(new RangeError(`a frame of ${width}×${height} needs ${3 * width * height} floats, got ${data.length}`));
     }
     return this.batcher.submit(jobId, frame);
+  }
+
+  /**
+   * infer() then decode: the frame's Detections in source pixels, as Detector.detect gives for a
+   * batch of one. `frame.data` must stay unchanged until the promise settles (it is read when the
+   * batch runs, not when it is submitted).
+   */
+  async detect(jobId: string, frame: FrameTensor, geometry: LetterboxGeometry, options: Omit<DecodeOptions, 'letterbox'>, out?: Detections): Promise<Detections> {
+    const output = await this.infer(jobId, frame);
+    return this.decoder.decode(output.data, output, 0, { ...options, letterbox: geometry }, out);
   }
 
   /** Resolves when the job may submit another frame without waiting (back-pressure for its decoder). */

@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Detector } from '../../src/analysis/detector.js';
+import { letterboxGeometry } from '../../src/analysis/letterbox.js';
 import { BatchedDetector, type FrameOutput, type FrameTensor } from '../../src/inference/batched-detector.js';
 import { dynamicModelPath } from '../support/paths.js';
 
@@ -78,6 +79,19 @@ describe('BatchedDetector on yolov5n-dynamic (CPU)', () => {
     expect(maxAbsDiff(b.data, squareAlone.data)).toBeLessThanOrEqual(1e-4);
     expect(maxAbsDiff(a.data, alone[0].data)).toBeLessThanOrEqual(1e-4);
     expect(maxAbsDiff(c.data, alone[1].data)).toBeLessThanOrEqual(1e-4);
+    await batched.close();
+  });
+
+  it('detect() gives the same Detections as the detector on its own', async () => {
+    const geometry = letterboxGeometry(1920, 1080, W, H);
+    const options = { conf: 0.001, iou: 0.45 }; // a low threshold keeps many boxes on synthetic frames
+    const [expected] = await detector.detect(frames[2].data, [geometry], options);
+    const batched = new BatchedDetector(detector, { maxBatchSize: 2, maxWaitMs: 20, maxQueuedPerJob: 2 });
+    const [got] = await Promise.all([batched.detect('A', frames[2], geometry, options), batched.detect('B', frames[3], geometry, options)]);
+    expect(expected.count).toBeGreaterThan(0);
+    expect(got.count).toBe(expected.count);
+    expect(Array.from(got.classIds.subarray(0, got.count))).toEqual(Array.from(expected.classIds.subarray(0, expected.count)));
+    expect(maxAbsDiff(got.boxes.subarray(0, got.count * 4), expected.boxes.subarray(0, expected.count * 4))).toBeLessThanOrEqual(1e-4);
     await batched.close();
   });
 
