@@ -39,12 +39,13 @@ export async function checkPostgres(databaseUrl: string): Promise<void> {
 
 export async function checkRedis(redisUrl: string): Promise<void> {
   const redis = new Redis(redisUrl, { lazyConnect: true, connectTimeout: TIMEOUT_MS, maxRetriesPerRequest: 0, retryStrategy: () => null });
-  redis.on('error', () => undefined);
+  let cause: { code?: string; message?: string } | undefined;
+  redis.on('error', (err: { code?: string; message?: string }) => (cause ??= err));
   try {
     await redis.connect();
     await redis.ping();
   } catch (err) {
-    const e = err as { code?: string; message?: string };
+    const e = cause ?? (err as { code?: string; message?: string });
     throw new ConfigError(`cannot reach Redis at ${redactUrl(redisUrl)} (${e.code ?? e.message}): start Redis or set REDIS_URL to a reachable server.`);
   } finally {
     redis.disconnect();
