@@ -1,4 +1,4 @@
-import { stat } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import ffmpeg, { type FfprobeData, type FfprobeStream } from 'fluent-ffmpeg';
 import { InputError } from './errors.js';
 import type { VideoProbe } from './probe.types.js';
@@ -72,6 +72,18 @@ export function toVideoProbe(data: FfprobeData, sizeBytes: number): VideoProbe {
   };
 }
 
+/** True when the file starts like an ISO-BMFF (MP4/MOV) file: a box whose type is ftyp, moov, mdat, free or wide. */
+async function looksLikeMp4(path: string): Promise<boolean> {
+  const handle = await open(path, 'r');
+  try {
+    const head = Buffer.alloc(12);
+    await handle.read(head, 0, 12, 0);
+    return /^(ftyp|moov|mdat|free|wide|skip)$/.test(head.toString('latin1', 4, 8));
+  } finally {
+    await handle.close();
+  }
+}
+
 function ffprobe(path: string): Promise<FfprobeData> {
   return new Promise((resolve, reject) => {
     ffmpeg.ffprobe(path, (err: Error | null, data: FfprobeData) => (err ? reject(err) : resolve(data)));
@@ -98,7 +110,7 @@ export async function probeVideo(path: string): Promise<VideoProbe> {
     data = await ffprobe(path);
   } catch (err) {
     const detail = String((err as Error).message ?? err);
-    if (/moov atom not found/i.test(detail)) {
+    if (/moov atom not found/i.test(detail) && (await looksLikeMp4(path))) {
       throw new InputError('truncated', 'the video is truncated or incomplete (its index is missing): upload the whole file');
     }
     if (/ENOENT|spawn/i.test(detail) && !/Invalid data/i.test(detail)) throw err;

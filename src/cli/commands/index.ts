@@ -1,4 +1,6 @@
 import type { Command } from 'commander';
+import { registerAnalyze } from './analyze.js';
+import { registerBench } from './bench.js';
 import { registerCost } from './cost.js';
 import { registerDetect } from './detect.js';
 import { registerMigrate } from './migrate.js';
@@ -6,4 +8,4 @@ import { registerMigrate } from './migrate.js';
 /** Each CLI command lives in its own file under src/cli/commands and registers itself here. */
 export type RegisterCommand = (program: Command) => void;
 
-export const commands: RegisterCommand[] = [registerDetect, registerMigrate, registerCost];
+export const commands: RegisterCommand[] = [registerAnalyze, registerDetect, registerBench, registerMigrate, registerCost];

@@ -1,0 +1,180 @@
+import path from 'node:path';
+import type { Analyzer, AnalyzeOptions, AnalyzerOptions } from './analyzer.js';
+import { Detector } from './detector.js';
+import { UsageError } from './errors.js';
+import { FrameSource } from './frame-source.js';
+import { inputSizeFor, letterboxFilter, letterboxGeometry } from './letterbox.js';
+import { probeVideo } from './probe.js';
+import { buildReport, VisibilityAccumulator } from './report.js';
+import type { Report } from './report.types.js';
+import { SceneCutDetector } from './scene-cut.js';
+import { planarToTensor } from './tensor.js';
+import { ByteTracker } from './tracker/index.js';
+import { tallyVersion } from './version.js';
+import type { VideoProbe } from './probe.types.js';
+
+export const DEFAULT_CONF = 0.25;
+export const DEFAULT_IOU = 0.45;
+export const DEFAULT_IMGSZ = 640;
+
+/** Validated analysis settings. */
+export interface AnalysisSettings {
+  stride: number;
+  conf: number;
+  iou: number;
+  imgsz: number;
+}
+
+/** Checks the user's options; UsageError names the option and the allowed range. */
+export function resolveSettings(options: AnalyzeOptions, fps: number | undefined): AnalysisSettings {
+  const { stride, analysisFps, conf = DEFAULT_CONF, iou = DEFAULT_IOU, imgsz = DEFAULT_IMGSZ } = options;
+  if (stride !== undefined && analysisFps !== undefined) throw new UsageError('use either stride or analysis fps, not both');
+  if (stride !== undefined && !(Number.isInteger(stride) && stride >= 1 && stride <= 1000)) {
+    throw new UsageError(`stride must be a whole number from 1 to 1000 (got ${stride})`);
+  }
+  if (analysisFps !== undefined && !(analysisFps > 0 && analysisFps <= 1000)) {
+    throw new UsageError(`analysis fps must be above 0 and at most 1000 (got ${analysisFps})`);
+  }
+  if (!(conf > 0 && conf < 1)) throw new UsageError(`conf must be between 0 and 1 (got ${conf})`);
+  if (!(iou > 0 && iou < 1)) throw new UsageError(`iou must be between 0 and 1 (got ${iou})`);
+  if (!(Number.isInteger(imgsz) && imgsz >= 64 && imgsz <= 4096 && imgsz % 32 === 0)) {
+    throw new UsageError(`imgsz must be a multiple of 32 from 64 to 4096 (got ${imgsz})`);
+  }
+  const resolvedStride = stride ?? (analysisFps !== undefined && fps ? Math.max(1, Math.round(fps / analysisFps)) : 1);
+  return { stride: resolvedStride, conf, iou, imgsz };
+}
+
+function abortError(): Error {
+  const err = new Error('analysis canceled');
+  err.name = 'AbortError';
+  return err;
+}
+
+/**
+ * The pipeline for one video:
+ *
+ *   probe → ffmpeg (select stride, letterbox, gbrp) → tensor → YOLOv5 → decode+NMS → un-letterbox
+ *         → scene-cut check → tracker → per-second visibility → report
+ *
+ * ffmpeg decodes in its own process into a small pool of frame buffers while ONNX Runtime infers
+ * on its own threads, so decode hides behind inference; only the time spent waiting for a frame
+ * is counted as decode time.
+ */
+export class VideoAnalyzer implements Analyzer {
+  constructor(
+    private readonly detector: Detector,
+    private readonly modelPath: string,
+  ) {}
+
+  get executionProvider(): string {
+    return this.detector.executionProvider;
+  }
+
+  async analyze(videoPath: string, options: AnalyzeOptions = {}): Promise<Report> {
+    resolveSettings(options, undefined); // reject bad options before touching the file
+    const wallStart = performance.now();
+    const probe = await probeVideo(videoPath);
+    const settings = resolveSettings(options, probe.fps);
+    const meta = this.detector.metadata;
+    const input = meta.dynamic
+      ? inputSizeFor(probe.displayWidth, probe.displayHeight, settings.imgsz, true, meta.stride)
+      : { width: meta.inputWidth, height: meta.inputHeight };
+    const geometry = letterboxGeometry(probe.displayWidth, probe.displayHeight, input.width, input.height);
+    const source = new FrameSource({
+      path: videoPath,
+      streamIndex: probe.streamIndex,
+      stride: settings.stride,
+      letterboxFilter: letterboxFilter(geometry),
+      width: input.width,
+      height: input.height,
+    });
+    const tensor = new Float32Array(3 * input.width * input.height);
+    const planeSize = input.width * input.height;
+    const tracker = new ByteTracker();
+    const sceneCuts = new SceneCutDetector();
+    const visibility = new VisibilityAccumulator();
+    const visibleClasses: number[] = [];
+    const framesTotal = Math.max(1, Math.ceil(probe.frames / settings.stride));
+    const progressEvery = Math.max(1, Math.floor(framesTotal / 100));
+    let inferenceMs = 0;
+    let trackingMs = 0;
+    let frames = 0;
+
+    const onAbort = () => source.close();
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      for (;;) {
+        if (options.signal?.aborted) throw abortError();
+        const frame = await source.next();
+        if (!frame) break;
+        planarToTensor(frame.data, tensor, 0, input.width, input.height);
+        const cut = sceneCuts.update(frame.data, planeSize);
+        const index = frame.index;
+        source.release(frame); // the buffer goes back to ffmpeg before inference starts
+
+        const t0 = performance.now();
+        const [dets] = await this.detector.detect(tensor, [geometry], { conf: settings.conf, iou: settings.iou });
+        const t1 = performance.now();
+        const timeSec = index / probe.fps;
+        if (cut) tracker.sceneCut();
+        const visible = tracker.update(dets, index, timeSec);
+        visibleClasses.length = 0;
+        for (const v of visible) visibleClasses.push(v.classId);
+        visibility.add(timeSec, visibleClasses);
+        trackingMs += performance.now() - t1;
+        inferenceMs += t1 - t0;
+        frames++;
+        if (options.onProgress && (frames % progressEvery === 0)) {
+          options.onProgress({ framesDone: frames, framesTotal, fraction: Math.min(1, frames / framesTotal) });
+        }
+      }
+    } catch (err) {
+      if (options.signal?.aborted) throw abortError();
+      throw err;
+    } finally {
+      options.signal?.removeEventListener('abort', onAbort);
+      source.close();
+    }
+    if (options.signal?.aborted) throw abortError();
+    options.onProgress?.({ framesDone: frames, framesTotal: frames, fraction: 1 });
+
+    const result = tracker.finish();
+    return buildReport({
+      probe,
+      names: meta.names,
+      objects: result.objects,
+      visibility,
+      quality: { droppedTracks: result.droppedTracks, classFlips: result.classFlips, sceneCuts: result.sceneCuts },
+      analysis: {
+        model: path.basename(this.modelPath),
+        modelSha256: meta.sha256,
+        classes: meta.names,
+        inputSize: [input.width, input.height],
+        conf: settings.conf,
+        iou: settings.iou,
+        stride: settings.stride,
+        framesAnalysed: frames,
+        executionProvider: this.detector.executionProvider,
+        tracker: tracker.describe(),
+        tallyVersion,
+      },
+      timings: { wallMs: performance.now() - wallStart, decodeMs: source.waitMs, inferenceMs, trackingMs },
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.detector.close();
+  }
+}
+
+/** Loads the model once; the Analyzer then serves many videos in turn. */
+export async function createAnalyzer(options: AnalyzerOptions): Promise<VideoAnalyzer> {
+  const detector = await Detector.load({
+    modelPath: options.modelPath,
+    threads: options.threads,
+    executionProviders: options.executionProviders,
+  });
+  return new VideoAnalyzer(detector, options.modelPath);
+}
+
+export type { VideoProbe };
