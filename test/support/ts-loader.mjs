@@ -27,6 +27,7 @@ export async function load(url, context, next) {
       transform: { legacyDecorator: true, decoratorMetadata: true },
       keepClassNames: true,
       target: 'es2022',
+      experimental: { keepImportAttributes: true },
     },
     module: { type: 'es6' },
   });

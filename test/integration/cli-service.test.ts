@@ -1,0 +1,57 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import pg from 'pg';
+import { hashApiKey } from '../../src/auth/api-key.js';
+import { dropTestDatabase } from '../support/database.js';
+import { repoRoot } from '../support/paths.js';
+
+const execFileP = promisify(execFile);
+const DB_URL = 'postgres://postgres@127.0.0.1:5432/tally_test_cli_service';
+
+/** Runs the real CLI from its sources; resolves with the exit code and output. */
+async function tally(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await execFileP(process.execPath, ['--import', './test/support/register-ts.mjs', 'src/cli/main.ts', ...args], {
+      cwd: repoRoot,
+      env: { PATH: process.env.PATH, DATABASE_URL: DB_URL },
+    });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+describe('tally migrate / tally tenant create', () => {
+  beforeAll(async () => dropTestDatabase(DB_URL));
+  afterAll(async () => dropTestDatabase(DB_URL));
+
+  it('migrate creates the database and applies the migrations, once', async () => {
+    const first = await tally('migrate');
+    expect(first.code).toBe(0);
+    expect(JSON.parse(first.stdout).applied).toEqual(['InitialSchema1795899000000', 'SeedPlans1795899000001']);
+    const again = await tally('migrate');
+    expect(JSON.parse(again.stdout)).toEqual({ applied: [] });
+  });
+
+  it('tenant create prints the tenant id and an API key that is stored only as a hash', async () => {
+    const res = await tally('tenant', 'create', '--name', 'Acme Films', '--plan', 'pro');
+    expect(res.code).toBe(0);
+    const { tenantId, apiKey } = JSON.parse(res.stdout);
+    const client = new pg.Client({ connectionString: DB_URL });
+    await client.connect();
+    try {
+      const { rows } = await client.query('SELECT t.name, t.plan_id, k.hash FROM tenants t JOIN api_keys k ON k.tenant_id = t.id WHERE t.id = $1', [tenantId]);
+      expect(rows).toEqual([{ name: 'Acme Films', plan_id: 'pro', hash: hashApiKey(apiKey) }]);
+    } finally {
+      await client.end();
+    }
+  });
+
+  it('an unknown plan is a usage error (exit 2) with one readable line', async () => {
+    const res = await tally('tenant', 'create', '--name', 'X', '--plan', 'platinum');
+    expect(res.code).toBe(2);
+    expect(res.stderr.trim()).toBe('tally: unknown plan "platinum": use one of enterprise, free, pro');
+  });
+});
