@@ -2,6 +2,7 @@ import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ApiKey } from './api-key.entity.js';
 import { ApiKeyGuard } from './api-key.guard.js';
+import { ApiKeysController } from './api-keys.controller.js';
 import { ApiKeysService } from './api-keys.service.js';
 import { RateLimitGuard } from './rate-limit.guard.js';
 
@@ -9,6 +10,7 @@ import { RateLimitGuard } from './rate-limit.guard.js';
 @Global()
 @Module({
   imports: [TypeOrmModule.forFeature([ApiKey])],
+  controllers: [ApiKeysController],
   providers: [ApiKeysService, ApiKeyGuard, RateLimitGuard],
   exports: [ApiKeysService, ApiKeyGuard, RateLimitGuard],
 })

@@ -18,6 +18,8 @@ export interface TallyEnv {
   gcsBucket: string;
   /** Custom GCS endpoint (tests, emulators); empty for Google's. */
   gcsApiEndpoint: string;
+  /** Service-account JSON key file for GCS (signing URLs); empty for Application Default Credentials. */
+  gcsKeyFile: string;
   /** Base URL clients use to reach this API (local signed-upload URLs point here). */
   publicUrl: string;
   /** Source videos older than this are deleted; reports are kept. */
@@ -113,14 +115,14 @@ function providersVar(src: Source): TallyEnv['executionProviders'] {
   return list as TallyEnv['executionProviders'];
 }
 
-function storageVars(src: Source): Pick<TallyEnv, 'storage' | 'gcsBucket' | 'gcsApiEndpoint'> {
+function storageVars(src: Source): Pick<TallyEnv, 'storage' | 'gcsBucket' | 'gcsApiEndpoint' | 'gcsKeyFile'> {
   const storage = oneOf(src, 'TALLY_STORAGE', ['local', 'gcs'] as const, 'local');
   const gcsBucket = src.TALLY_GCS_BUCKET ?? '';
   if (storage === 'gcs' && !gcsBucket) {
     throw new ConfigError('TALLY_STORAGE=gcs needs TALLY_GCS_BUCKET: set it to the bucket name, or use TALLY_STORAGE=local.');
   }
   const gcsApiEndpoint = src.TALLY_GCS_API_ENDPOINT ? urlVar(src, 'TALLY_GCS_API_ENDPOINT', 'http://127.0.0.1:4443', ['http:', 'https:']) : '';
-  return { storage, gcsBucket, gcsApiEndpoint };
+  return { storage, gcsBucket, gcsApiEndpoint, gcsKeyFile: src.TALLY_GCS_KEY_FILE ?? '' };
 }
 
 /** Parses and validates the environment. Throws ConfigError with a fix-it message. */

@@ -15,6 +15,8 @@ export interface GcsStorageOptions {
   apiEndpoint?: string;
   /** Service-account credentials; otherwise Application Default Credentials. */
   credentials?: { client_email: string; private_key: string };
+  /** Path of a service-account JSON key file (alternative to credentials). */
+  keyFilename?: string;
   projectId?: string;
 }
 
@@ -26,7 +28,7 @@ export class GcsStorage implements ObjectStorage {
   private readonly bucket: Bucket;
 
   constructor(options: GcsStorageOptions) {
-    const storageOptions: StorageOptions = { projectId: options.projectId, credentials: options.credentials };
+    const storageOptions: StorageOptions = { projectId: options.projectId, credentials: options.credentials, keyFilename: options.keyFilename };
     if (options.apiEndpoint) storageOptions.apiEndpoint = options.apiEndpoint;
     this.bucket = new Storage(storageOptions).bucket(options.bucket);
   }

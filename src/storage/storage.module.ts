@@ -7,7 +7,7 @@ import { OBJECT_STORAGE, type ObjectStorage } from './storage.js';
 
 export function createStorage(env: TallyEnv): ObjectStorage {
   return env.storage === 'gcs'
-    ? new GcsStorage({ bucket: env.gcsBucket, apiEndpoint: env.gcsApiEndpoint || undefined })
+    ? new GcsStorage({ bucket: env.gcsBucket, apiEndpoint: env.gcsApiEndpoint || undefined, keyFilename: env.gcsKeyFile || undefined })
     : new LocalStorage(env.storageDir);
 }
 
