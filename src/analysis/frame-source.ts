@@ -1,16 +1,23 @@
-import type { Readable } from 'node:stream';
-import ffmpeg from 'fluent-ffmpeg';
+import { Worker } from 'node:worker_threads';
 import { InputError } from './errors.js';
 
 /**
- * Streams a video's frames from ffmpeg, already letterboxed to the model input and in planar
- * G,B,R byte order (pix_fmt gbrp: no per-pixel shuffle in JavaScript), through a pipe.
+ * Streams a video's frames from ffmpeg as model-ready tensors. ffmpeg scales and letterboxes each
+ * frame to the model input itself and writes planar G,B,R bytes (pix_fmt gbrp) to a pipe; a reader
+ * thread turns them into float32 RGB planes (NCHW, 0..1) in shared memory.
  *
- *   ffmpeg ──stdout──▶ [ pool of N frame buffers ] ──next()──▶ inference ──release()──▶ pool
+ *   ffmpeg ─stdout─▶ reader thread ─▶ [ N shared tensor slots ] ─next()─▶ inference ─release()─┐
+ *                         ▲                                                                    │
+ *                         └───────────────────────── slot is free again ◀──────────────────────┘
  *
- * Frames are never written to disk. A small pool of reused buffers decouples decode from
- * inference (ffmpeg keeps decoding while a frame is being inferred) and bounds memory: when
- * every buffer is full the pipe is paused and ffmpeg blocks. Memory is flat in video length.
+ * The pipe is read on a worker thread because ONNX Runtime's run() occupies the main thread for
+ * the whole inference: read there, ffmpeg would stall on a full 64 KB pipe and decode could not
+ * overlap inference. The reader also does the byte → float conversion (planarToTensor in
+ * tensor.ts, repeated in READER_SOURCE), so the main thread only infers. Slots are a fixed pool of
+ * ArrayBuffers whose ownership moves between the threads (postMessage transfer: no copies, no
+ * per-frame allocation; ONNX Runtime refuses SharedArrayBuffer-backed tensors). While every slot
+ * waits for inference the reader stops reading, ffmpeg blocks, and memory stays flat in video length.
+ * Frames are never written to disk.
  */
 export interface FrameSourceSpec {
   path: string;
@@ -18,121 +25,149 @@ export interface FrameSourceSpec {
   streamIndex: number;
   /** Analyse every Nth frame; the others are dropped by ffmpeg before scaling. */
   stride: number;
-  /** The ffmpeg filter that scales and pads to the model input (letterboxFilter). */
+  /** The ffmpeg filter that scales, converts to gbrp and pads to the model input (letterboxFilter). */
   letterboxFilter: string;
   width: number;
   height: number;
   /** Decoder threads (0 = ffmpeg decides). */
   threads?: number;
+  /** Extra input options, e.g. ['-hwaccel', 'cuda'] for GPU decode. */
+  hwaccel?: string[];
 }
 
 export interface Frame {
   /** Index of the frame in the source video (k × stride). */
   index: number;
-  /** Planar G, B, R bytes: width × height × 3. Valid until release(). */
-  data: Uint8Array;
+  /** The model input: float32 R, G, B planes of width × height, values 0..1. Valid until release(). */
+  tensor: Float32Array;
+  /** Pool slot (internal). */
+  slot: number;
 }
 
-/** The ffmpeg arguments for a frame source: pure, so they are tested by asserting on arrays. */
-export function frameSourceArgs(spec: FrameSourceSpec): { input: string[]; output: string[]; filters: string } {
+/** The ffmpeg command line for a frame source: pure, so it is tested by asserting on arrays. */
+export function frameSourceArgs(spec: FrameSourceSpec): string[] {
   const filters: string[] = [];
   // select before scaling so skipped frames cost only their decode, never a resize.
   if (spec.stride > 1) filters.push(`select='not(mod(n\\,${spec.stride}))'`);
-  filters.push(spec.letterboxFilter, 'format=gbrp');
-  return {
-    input: ['-nostdin', '-threads', String(spec.threads ?? 0)],
-    output: ['-map', `0:${spec.streamIndex}`, '-an', '-sn', '-dn', '-fps_mode', 'passthrough', '-f', 'rawvideo', '-pix_fmt', 'gbrp'],
-    filters: filters.join(','),
-  };
+  filters.push(spec.letterboxFilter);
+  return [
+    '-hide_banner', '-loglevel', 'error', '-nostdin',
+    '-threads', String(spec.threads ?? 0),
+    ...(spec.hwaccel ?? []),
+    '-i', spec.path,
+    '-map', `0:${spec.streamIndex}`, '-an', '-sn', '-dn',
+    '-vf', filters.join(','),
+    '-fps_mode', 'passthrough',
+    '-f', 'rawvideo', '-pix_fmt', 'gbrp', 'pipe:1',
+  ];
 }
+
+/**
+ * The reader thread, as plain JavaScript so it runs the same from src (tests) and dist.
+ * Out: {frame: slot, buffer} (buffer transferred) | {end: exitCode, signal, stderr}.
+ * In: {release: slot, buffer} (buffer transferred back) | {stop: true}.
+ */
+const READER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { spawn } = require('node:child_process');
+const { ffmpeg, args, frameBytes, poolSize } = workerData;
+const tensors = Array.from({ length: poolSize }, () => new Float32Array(frameBytes));
+const free = tensors.map((_, i) => i);
+const bytes = new Uint8Array(frameBytes);
+const plane = frameBytes / 3;
+// Same conversion as planarToTensor in tensor.ts: gbrp bytes → R, G, B float planes, exactly v / 255.
+const UNIT = new Float32Array(256);
+for (let v = 0; v < 256; v++) UNIT[v] = v / 255;
+function convert(dst) {
+  for (let i = 0, r = 2 * plane; i < plane; i++) dst[i] = UNIT[bytes[r + i]];
+  for (let i = 0, o = plane; i < plane; i++) dst[o + i] = UNIT[bytes[i]];
+  for (let i = 0, o = 2 * plane, b = plane; i < plane; i++) dst[o + i] = UNIT[bytes[b + i]];
+}
+let filling = -1, filled = 0, stderr = '', stopped = false;
+const child = spawn(ffmpeg, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+child.stderr.on('data', (d) => { stderr = (stderr + d).slice(-4000); });
+child.stdout.on('data', (chunk) => {
+  let off = 0;
+  while (off < chunk.length) {
+    if (filling < 0) {
+      if (free.length === 0) { child.stdout.pause(); child.stdout.unshift(chunk.subarray(off)); return; }
+      filling = free.shift(); filled = 0;
+    }
+    const n = Math.min(frameBytes - filled, chunk.length - off);
+    bytes.set(chunk.subarray(off, off + n), filled);
+    filled += n; off += n;
+    if (filled === frameBytes) {
+      const t = tensors[filling];
+      convert(t);
+      parentPort.postMessage({ frame: filling, buffer: t.buffer }, [t.buffer]);
+      tensors[filling] = null; filling = -1;
+    }
+  }
+});
+let exit = null, streamDone = false;
+const finish = () => { if (exit && streamDone) { parentPort.postMessage({ end: exit.code, signal: exit.signal, stderr }); parentPort.close(); } };
+child.stdout.on('end', () => { streamDone = true; finish(); });
+child.on('close', (code, signal) => { exit = { code, signal }; streamDone = true; finish(); });
+child.on('error', (err) => { parentPort.postMessage({ end: -1, signal: null, stderr: String(err.message) }); parentPort.close(); });
+parentPort.on('message', (m) => {
+  if (m.release !== undefined) {
+    tensors[m.release] = new Float32Array(m.buffer);
+    free.push(m.release);
+    if (child.stdout.isPaused()) child.stdout.resume();
+  }
+  if (m.stop && !stopped) { stopped = true; child.kill('SIGKILL'); }
+});
+`;
 
 export class FrameSource implements AsyncIterable<Frame> {
   readonly frameBytes: number;
-  private readonly free: Uint8Array[] = [];
-  private readonly ready: Uint8Array[] = [];
-  private filling: Uint8Array | undefined;
-  private filled = 0;
+  private readonly ready: Array<{ slot: number; buffer: ArrayBuffer }> = [];
+  private worker: Worker | undefined;
   private produced = 0;
   private ended = false;
-  private streamEnded = false;
-  private processEnded = false;
+  private closed = false;
   private failure: Error | undefined;
   private waiter: (() => void) | undefined;
-  private stdout: Readable | undefined;
-  private command: ffmpeg.FfmpegCommand | undefined;
-  private stderrTail = '';
   /** Milliseconds the consumer spent waiting for ffmpeg: decode time not hidden behind inference. */
   waitMs = 0;
 
   constructor(
     private readonly spec: FrameSourceSpec,
-    poolSize = 4,
+    private readonly poolSize = 6,
+    private readonly ffmpegPath = process.env.FFMPEG_PATH || 'ffmpeg',
   ) {
     this.frameBytes = spec.width * spec.height * 3;
-    for (let i = 0; i < poolSize; i++) this.free.push(new Uint8Array(this.frameBytes));
   }
 
-  /** Starts ffmpeg. Called by the iterator; idempotent. */
+  /** Starts ffmpeg on the reader thread. Called by next(); idempotent. */
   start(): void {
-    if (this.command) return;
-    const args = frameSourceArgs(this.spec);
-    const cmd = ffmpeg(this.spec.path)
-      .inputOptions(args.input)
-      .videoFilters(args.filters)
-      .outputOptions(args.output)
-      .on('stderr', (line: string) => {
-        this.stderrTail = (this.stderrTail + line + '\n').slice(-2000);
-      })
-      .on('error', (err: Error) => {
-        if (this.ended) return;
-        this.fail(this.decodeError(err));
-      })
-      .on('end', () => {
-        this.processEnded = true;
-        this.wake();
-      });
-    this.command = cmd;
-    const stdout = cmd.pipe() as Readable;
-    this.stdout = stdout;
-    stdout.on('data', (chunk: Buffer) => this.onData(chunk));
-    stdout.on('end', () => {
-      this.streamEnded = true;
+    if (this.worker || this.closed) return;
+    const worker = new Worker(READER_SOURCE, {
+      eval: true,
+      workerData: {
+        ffmpeg: this.ffmpegPath,
+        args: frameSourceArgs(this.spec),
+        frameBytes: this.frameBytes,
+        poolSize: this.poolSize,
+      },
+    });
+    this.worker = worker;
+    worker.on('message', (m: { frame?: number; buffer?: ArrayBuffer; end?: number; signal?: string | null; stderr?: string }) => {
+      if (m.frame !== undefined && m.buffer) this.ready.push({ slot: m.frame, buffer: m.buffer });
+      if (m.end !== undefined) {
+        this.ended = true;
+        if (m.end !== 0 && !this.closed) this.failure = decodeError(m.end, m.signal ?? null, m.stderr ?? '');
+      }
       this.wake();
     });
-  }
-
-  private decodeError(err: Error): Error {
-    const text = `${err.message}\n${this.stderrTail}`;
-    if (/SIGKILL|killed with signal/i.test(err.message)) return new Error('decoding stopped');
-    if (/Invalid data|partial file|moov atom|End of file|corrupt/i.test(text)) {
-      return new InputError('decode_failed', `the video could not be decoded: ${firstLine(this.stderrTail) || err.message}`);
-    }
-    return new Error(`ffmpeg failed: ${firstLine(this.stderrTail) || err.message}`);
-  }
-
-  private onData(chunk: Buffer): void {
-    let offset = 0;
-    while (offset < chunk.length) {
-      if (!this.filling) {
-        this.filling = this.free.pop();
-        this.filled = 0;
-        if (!this.filling) {
-          // Every buffer is waiting for inference: keep the rest of the chunk and stop reading.
-          this.stdout?.pause();
-          this.stdout?.unshift(chunk.subarray(offset));
-          return;
-        }
-      }
-      const n = Math.min(this.frameBytes - this.filled, chunk.length - offset);
-      this.filling.set(chunk.subarray(offset, offset + n), this.filled);
-      this.filled += n;
-      offset += n;
-      if (this.filled === this.frameBytes) {
-        this.ready.push(this.filling);
-        this.filling = undefined;
-        this.wake();
-      }
-    }
+    worker.on('error', (err) => {
+      this.failure ??= err;
+      this.wake();
+    });
+    worker.on('exit', () => {
+      this.ended = true;
+      this.wake();
+    });
   }
 
   private wake(): void {
@@ -141,31 +176,27 @@ export class FrameSource implements AsyncIterable<Frame> {
     w?.();
   }
 
-  private fail(err: Error): void {
-    this.failure ??= err;
-    this.wake();
-  }
-
   /** The next frame, or undefined at the end of the video. */
   async next(): Promise<Frame | undefined> {
     this.start();
     const t0 = performance.now();
-    while (this.ready.length === 0 && !this.ended && !this.failure && !(this.streamEnded && this.processEnded)) {
+    while (this.ready.length === 0 && !this.ended && !this.failure && !this.closed) {
       await new Promise<void>((resolve) => (this.waiter = resolve));
     }
     this.waitMs += performance.now() - t0;
     if (this.failure) throw this.failure;
-    const data = this.ready.shift();
-    if (!data) return undefined;
+    const item = this.ready.shift();
+    if (item === undefined) return undefined;
     const index = this.produced * this.spec.stride;
     this.produced++;
-    return { index, data };
+    return { index, tensor: new Float32Array(item.buffer), slot: item.slot };
   }
 
-  /** Gives a frame's buffer back to the pool (the frame must not be used afterwards). */
+  /** Gives a frame's slot back to the reader (the frame must not be used afterwards). */
   release(frame: Frame): void {
-    this.free.push(frame.data);
-    if (this.stdout?.isPaused()) this.stdout.resume();
+    if (this.closed || !this.worker) return;
+    const buffer = frame.tensor.buffer as ArrayBuffer;
+    this.worker.postMessage({ release: frame.slot, buffer }, [buffer]);
   }
 
   /** Frames delivered so far. */
@@ -173,11 +204,15 @@ export class FrameSource implements AsyncIterable<Frame> {
     return this.produced;
   }
 
-  /** Stops ffmpeg (on abort or error); safe to call more than once. */
+  /** Stops ffmpeg and the reader (on abort, error or end); safe to call more than once. */
   close(): void {
-    if (!this.ended) {
-      this.ended = true;
-      this.command?.kill('SIGKILL');
+    if (this.closed) return;
+    this.closed = true;
+    const worker = this.worker;
+    if (worker) {
+      if (!this.ended) worker.postMessage({ stop: true });
+      // The reader exits once ffmpeg is gone; terminate() makes sure it does.
+      setTimeout(() => void worker.terminate(), this.ended ? 0 : 1000).unref();
     }
     this.wake();
   }
@@ -188,6 +223,7 @@ export class FrameSource implements AsyncIterable<Frame> {
         const frame = await this.next();
         if (!frame) return;
         yield frame;
+        this.release(frame);
       }
     } finally {
       this.close();
@@ -195,6 +231,12 @@ export class FrameSource implements AsyncIterable<Frame> {
   }
 }
 
-function firstLine(text: string): string {
-  return text.split('\n').map((l) => l.trim()).find((l) => l.length > 0) ?? '';
+function decodeError(code: number, signal: string | null, stderr: string): Error {
+  const line = stderr.split('\n').map((l) => l.trim()).find((l) => l.length > 0) ?? '';
+  if (code === -1) return new Error(`ffmpeg could not be started: ${line} (install ffmpeg or set FFMPEG_PATH)`);
+  if (signal) return new Error(`ffmpeg was stopped by ${signal}`);
+  if (/Invalid data|partial file|moov atom|End of file|corrupt|error while decoding/i.test(stderr)) {
+    return new InputError('decode_failed', `the video could not be decoded: ${line}`);
+  }
+  return new Error(`ffmpeg failed (exit ${code}): ${line}`);
 }

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { Detections } from './detections.js';
 import type { Analyzer, AnalyzeOptions, AnalyzerOptions } from './analyzer.js';
 import { Detector } from './detector.js';
 import { UsageError } from './errors.js';
@@ -8,7 +9,6 @@ import { probeVideo } from './probe.js';
 import { buildReport, VisibilityAccumulator } from './report.js';
 import type { Report } from './report.types.js';
 import { SceneCutDetector } from './scene-cut.js';
-import { planarToTensor } from './tensor.js';
 import { ByteTracker } from './tracker/index.js';
 import { tallyVersion } from './version.js';
 import type { VideoProbe } from './probe.types.js';
@@ -88,7 +88,6 @@ export class VideoAnalyzer implements Analyzer {
       width: input.width,
       height: input.height,
     });
-    const tensor = new Float32Array(3 * input.width * input.height);
     const planeSize = input.width * input.height;
     const tracker = new ByteTracker();
     const sceneCuts = new SceneCutDetector();
@@ -107,13 +106,15 @@ export class VideoAnalyzer implements Analyzer {
         if (options.signal?.aborted) throw abortError();
         const frame = await source.next();
         if (!frame) break;
-        planarToTensor(frame.data, tensor, 0, input.width, input.height);
-        const cut = sceneCuts.update(frame.data, planeSize);
+        const cut = sceneCuts.update(frame.tensor, planeSize);
         const index = frame.index;
-        source.release(frame); // the buffer goes back to ffmpeg before inference starts
-
         const t0 = performance.now();
-        const [dets] = await this.detector.detect(tensor, [geometry], { conf: settings.conf, iou: settings.iou });
+        let dets: Detections;
+        try {
+          [dets] = await this.detector.detect(frame.tensor, [geometry], { conf: settings.conf, iou: settings.iou });
+        } finally {
+          source.release(frame);
+        }
         const t1 = performance.now();
         const timeSec = index / probe.fps;
         if (cut) tracker.sceneCut();

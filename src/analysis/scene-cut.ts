@@ -1,8 +1,9 @@
 /**
- * Hard scene-cut detection on the letterboxed planar frames the detector already receives.
+ * Hard scene-cut detection on the letterboxed model input the detector already receives
+ * (three float planes, values 0..1).
  *
  * Colour histograms are insensitive to motion (pans, zooms, objects moving) but change abruptly
- * at a cut. Each frame gets a coarse histogram per plane (16 bins × G, B, R, on every `sampleStep`-th
+ * at a cut. Each frame gets a coarse histogram per plane (16 bins × 3 planes, on every `sampleStep`-th
  * pixel); a cut is declared when the L1 distance between consecutive analysed frames'
  * normalised histograms exceeds `threshold` (0 = identical, 2 = disjoint, per plane averaged).
  */
@@ -29,8 +30,8 @@ export class SceneCutDetector {
     this.options = { ...DEFAULT_SCENE_CUT_OPTIONS, ...options };
   }
 
-  /** Feeds one planar frame (3 planes of width × height bytes); true when it starts a new scene. */
-  update(planar: Uint8Array, planeSize: number): boolean {
+  /** Feeds one planar frame (3 planes of width × height values in 0..1); true when it starts a new scene. */
+  update(planar: Float32Array, planeSize: number): boolean {
     const hist = this.current;
     hist.fill(0);
     const step = this.options.sampleStep;
@@ -40,7 +41,8 @@ export class SceneCutDetector {
       const binBase = p * BINS;
       samples = 0;
       for (let i = 0; i < planeSize; i += step) {
-        hist[binBase + (planar[base + i] >> 4)]++;
+        const v = planar[base + i];
+        hist[binBase + (v >= 1 ? BINS - 1 : v <= 0 ? 0 : (v * BINS) | 0)]++;
         samples++;
       }
     }

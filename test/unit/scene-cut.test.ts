@@ -4,12 +4,12 @@ import { SceneCutDetector } from '../../src/analysis/scene-cut.js';
 const W = 64, H = 48, PLANE = W * H;
 
 /** A planar frame: a gradient scene shifted by `dx` pixels (motion), or a flat colour. */
-function gradient(dx: number): Uint8Array {
-  const f = new Uint8Array(PLANE * 3);
-  for (let p = 0; p < 3; p++) for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) f[p * PLANE + y * W + x] = ((x + dx) * 4 + p * 40) % 256;
+function gradient(dx: number): Float32Array {
+  const f = new Float32Array(PLANE * 3);
+  for (let p = 0; p < 3; p++) for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) f[p * PLANE + y * W + x] = (((x + dx) * 4 + p * 40) % 256) / 255;
   return f;
 }
-const flat = (v: number) => new Uint8Array(PLANE * 3).fill(v);
+const flat = (v: number) => new Float32Array(PLANE * 3).fill(v / 255);
 
 describe('SceneCutDetector', () => {
   it('does not call a pan a cut', () => {
