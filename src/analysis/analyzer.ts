@@ -11,6 +11,18 @@ export interface AnalyzerOptions {
   threads?: number;
   /** Execution providers in order of preference, e.g. ['tensorrt', 'cuda', 'cpu']. */
   executionProviders?: string[];
+  /** GPU index for cuda and tensorrt. */
+  deviceId?: number;
+  /** TensorRT engine cache directory. */
+  tensorrtCacheDir?: string;
+  /**
+   * Dynamic batching of frames across the videos this Analyzer serves at once (and within one
+   * video): most frames per inference call, most ms a frame waits for its batch, most frames of
+   * one video in flight. Default: batch 1 (CPU).
+   */
+  batch?: { maxBatchSize: number; maxWaitMs: number; maxQueuedPerJob: number };
+  /** Decode on the GPU (ffmpeg -hwaccel cuda). */
+  hwaccelDecode?: boolean;
 }
 
 export interface AnalyzeOptions {

@@ -1,9 +1,10 @@
 import path from 'node:path';
-import type { Detections } from './detections.js';
+import { BatchedDetector } from '../inference/batched-detector.js';
+import { createDetections, type Detections } from './detections.js';
 import type { Analyzer, AnalyzeOptions, AnalyzerOptions } from './analyzer.js';
 import { Detector } from './detector.js';
 import { UsageError } from './errors.js';
-import { FrameSource } from './frame-source.js';
+import { FrameSource, type Frame } from './frame-source.js';
 import { inputSizeFor, letterboxFilter, letterboxGeometry } from './letterbox.js';
 import { probeVideo } from './probe.js';
 import { buildReport, VisibilityAccumulator } from './report.js';
@@ -56,15 +57,28 @@ function abortError(): Error {
  *   probe → ffmpeg (select stride, letterbox, gbrp) → tensor → YOLOv5 → decode+NMS → un-letterbox
  *         → scene-cut check → tracker → per-second visibility → report
  *
- * ffmpeg decodes in its own process into a small pool of frame buffers while ONNX Runtime infers
- * on its own threads, so decode hides behind inference; only the time spent waiting for a frame
- * is counted as decode time.
+ * ffmpeg decodes in its own process, and a reader thread turns its output into tensors, while
+ * ONNX Runtime infers, so decode hides behind inference; only the time spent waiting for a frame
+ * is counted as decode time. Inference goes through one BatchedDetector shared by every video
+ * this Analyzer serves at once: up to `window` frames of a video are in flight, and frames of
+ * concurrent videos are stacked into one batch (batch 1 on CPU). Results come back in order,
+ * so the tracker sees frames in sequence.
  */
 export class VideoAnalyzer implements Analyzer {
+  private readonly batched: BatchedDetector;
+  /** Frames of one video in flight at once. */
+  private readonly window: number;
+  private nextJob = 1;
+
   constructor(
     private readonly detector: Detector,
     private readonly modelPath: string,
-  ) {}
+    private readonly options: Pick<AnalyzerOptions, 'batch' | 'hwaccelDecode'> = {},
+  ) {
+    const batch = options.batch ?? { maxBatchSize: 1, maxWaitMs: 0, maxQueuedPerJob: 2 };
+    this.window = Math.max(1, Math.min(batch.maxQueuedPerJob, Math.max(2, batch.maxBatchSize)));
+    this.batched = new BatchedDetector(detector, { ...batch, maxQueuedPerJob: this.window });
+  }
 
   get executionProvider(): string {
     return this.detector.executionProvider;
@@ -87,7 +101,8 @@ export class VideoAnalyzer implements Analyzer {
       letterboxFilter: letterboxFilter(geometry),
       width: input.width,
       height: input.height,
-    });
+      hwaccel: this.options.hwaccelDecode ? ['-hwaccel', 'cuda'] : undefined,
+    }, this.window + 2);
     const planeSize = input.width * input.height;
     const tracker = new ByteTracker();
     const sceneCuts = new SceneCutDetector();
@@ -99,23 +114,44 @@ export class VideoAnalyzer implements Analyzer {
     let trackingMs = 0;
     let frames = 0;
 
-    const onAbort = () => source.close();
+    const jobId = `video-${this.nextJob++}`;
+    const decode = { conf: settings.conf, iou: settings.iou };
+    // A ring of reused outputs: slot k % window is free again once frame k − window was tracked.
+    const outs = Array.from({ length: this.window }, () => createDetections(64));
+    const inFlight: Array<{ frame: Frame; cut: boolean; result: Promise<Detections> }> = [];
+    let submitted = 0;
+    let endOfVideo = false;
+
+    const onAbort = () => {
+      source.close();
+      this.batched.closeJob(jobId, 'analysis canceled');
+    };
     options.signal?.addEventListener('abort', onAbort, { once: true });
     try {
       for (;;) {
         if (options.signal?.aborted) throw abortError();
-        const frame = await source.next();
-        if (!frame) break;
-        const cut = sceneCuts.update(frame.tensor, planeSize);
-        const index = frame.index;
+        while (!endOfVideo && inFlight.length < this.window) {
+          const frame = await source.next();
+          if (!frame) {
+            endOfVideo = true;
+            break;
+          }
+          const cut = sceneCuts.update(frame.tensor, planeSize);
+          const result = this.batched.detect(jobId, { data: frame.tensor, height: input.height, width: input.width }, geometry, decode, outs[submitted++ % this.window]);
+          result.catch(() => undefined); // awaited below, in order
+          inFlight.push({ frame, cut, result });
+        }
+        const head = inFlight.shift();
+        if (!head) break;
         const t0 = performance.now();
         let dets: Detections;
         try {
-          [dets] = await this.detector.detect(frame.tensor, [geometry], { conf: settings.conf, iou: settings.iou });
+          dets = await head.result;
         } finally {
-          source.release(frame);
+          source.release(head.frame);
         }
         const t1 = performance.now();
+        const { cut, frame: { index } } = head;
         const timeSec = index / probe.fps;
         if (cut) tracker.sceneCut();
         const visible = tracker.update(dets, index, timeSec);
@@ -134,6 +170,7 @@ export class VideoAnalyzer implements Analyzer {
       throw err;
     } finally {
       options.signal?.removeEventListener('abort', onAbort);
+      this.batched.closeJob(jobId);
       source.close();
     }
     if (options.signal?.aborted) throw abortError();
@@ -164,18 +201,21 @@ export class VideoAnalyzer implements Analyzer {
   }
 
   async close(): Promise<void> {
+    await this.batched.close();
     await this.detector.close();
   }
 }
 
-/** Loads the model once; the Analyzer then serves many videos in turn. */
+/** Loads the model once; the Analyzer then serves many videos, one after another or at once. */
 export async function createAnalyzer(options: AnalyzerOptions): Promise<VideoAnalyzer> {
   const detector = await Detector.load({
     modelPath: options.modelPath,
     threads: options.threads,
     executionProviders: options.executionProviders,
+    deviceId: options.deviceId,
+    tensorrtCacheDir: options.tensorrtCacheDir || undefined,
   });
-  return new VideoAnalyzer(detector, options.modelPath);
+  return new VideoAnalyzer(detector, options.modelPath, options);
 }
 
 export type { VideoProbe };

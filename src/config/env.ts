@@ -52,6 +52,8 @@ export interface TallyEnv {
   batchMaxWaitMs: number;
   /** Most frames of one job waiting for or in inference (back-pressure on its decoder). */
   batchMaxQueuedPerJob: number;
+  /** Decode video on the GPU (ffmpeg -hwaccel cuda; needs an ffmpeg built with NVDEC). */
+  hwaccelDecode: boolean;
 }
 
 export class ConfigError extends Error {
@@ -155,5 +157,6 @@ export function loadEnv(src: Source = process.env): TallyEnv {
     batchMaxSize: intVar(src, 'TALLY_BATCH_MAX_SIZE', 1, 1, 1024),
     batchMaxWaitMs: intVar(src, 'TALLY_BATCH_MAX_WAIT_MS', 0, 0, 10_000),
     batchMaxQueuedPerJob: intVar(src, 'TALLY_BATCH_MAX_QUEUED_PER_JOB', 64, 1, 100_000),
+    hwaccelDecode: boolVar(src, 'TALLY_HWACCEL_DECODE', false),
   };
 }

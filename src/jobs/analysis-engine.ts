@@ -2,6 +2,7 @@ import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import type { Analyzer } from '../analysis/analyzer.js';
 import { createAnalyzer, probeVideo } from '../analysis/index.js';
 import type { VideoProbe } from '../analysis/probe.types.js';
+import { analyzerOptionsFromEnv } from '../config/analyzer-options.js';
 import { TALLY_ENV } from '../config/config.module.js';
 import type { TallyEnv } from '../config/env.js';
 
@@ -16,7 +17,7 @@ export interface AnalysisEngine {
 
 export const ANALYSIS_ENGINE = Symbol('ANALYSIS_ENGINE');
 
-/** The real core: ffprobe through probeVideo, YOLOv5 through createAnalyzer (TALLY_MODEL_PATH, TALLY_INFERENCE_THREADS). */
+/** The real core: ffprobe through probeVideo, YOLOv5 through createAnalyzer (model, threads, providers, batching from the env). */
 @Injectable()
 export class CoreAnalysisEngine implements AnalysisEngine, OnApplicationShutdown {
   private loading?: Promise<Analyzer>;
@@ -33,7 +34,7 @@ export class CoreAnalysisEngine implements AnalysisEngine, OnApplicationShutdown
   }
 
   analyzer(): Promise<Analyzer> {
-    this.loading ??= createAnalyzer({ modelPath: this.env.modelPath, threads: this.env.inferenceThreads || undefined }).then(
+    this.loading ??= createAnalyzer(analyzerOptionsFromEnv(this.env)).then(
       (a) => (this.loaded = a),
       (err: unknown) => {
         this.loading = undefined; // let the next job try again

@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { createAnalyzer, reportToCsv, reportToTable, type Report } from '../../analysis/index.js';
+import { analyzerOptionsFromEnv } from '../../config/analyzer-options.js';
 import { loadEnv } from '../../config/env.js';
 import { choice, fraction, positiveInt, positiveNumber } from '../options.js';
 import { ProgressBar } from '../progress.js';
@@ -33,7 +34,9 @@ export function registerAnalyze(program: Command): void {
     }) => {
       const env = loadEnv();
       const format: Format = opts.format ?? (process.stdout.isTTY && !opts.out ? 'table' : 'json');
-      const analyzer = await createAnalyzer({ modelPath: opts.model ?? env.modelPath, threads: opts.threads ?? env.inferenceThreads });
+      const analyzer = await createAnalyzer(
+        analyzerOptionsFromEnv(env, { ...(opts.model ? { modelPath: opts.model } : {}), ...(opts.threads ? { threads: opts.threads } : {}) }),
+      );
       const bar = process.stderr.isTTY ? new ProgressBar(process.stderr, 'analysing') : undefined;
       try {
         const report = await analyzer.analyze(video, {

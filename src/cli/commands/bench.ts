@@ -4,6 +4,7 @@ import { benchBare, benchPipeline, deviceDescription, pipelineInputSize } from '
 import { Detector } from '../../analysis/detector.js';
 import { VideoAnalyzer } from '../../analysis/pipeline.js';
 import { probeVideo } from '../../analysis/probe.js';
+import { analyzerOptionsFromEnv } from '../../config/analyzer-options.js';
 import { loadEnv } from '../../config/env.js';
 import { writeProfile } from '../../cost/profile.js';
 import { choice, positiveInt } from '../options.js';
@@ -26,11 +27,12 @@ export function registerBench(program: Command): void {
       const modelPath = opts.model ?? env.modelPath;
       const threads = opts.threads ?? env.inferenceThreads;
       const probe = await probeVideo(opts.video);
-      const detector = await Detector.load({ modelPath, threads });
+      const analyzerOptions = analyzerOptionsFromEnv(env, { modelPath, threads: threads || undefined });
+      const detector = await Detector.load({ ...analyzerOptions, tensorrtCacheDir: analyzerOptions.tensorrtCacheDir });
       try {
         const input = pipelineInputSize(detector, probe.displayWidth, probe.displayHeight);
         const bare = await benchBare(detector, input.width, input.height, opts.runs);
-        const analyzer = new VideoAnalyzer(detector, modelPath);
+        const analyzer = new VideoAnalyzer(detector, modelPath, analyzerOptions);
         const { result: pipeline } = await benchPipeline(analyzer, opts.video, opts.stride);
         const out = {
           device: deviceDescription(detector.executionProvider),
