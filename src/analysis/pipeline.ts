@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { BatchedDetector } from '../inference/batched-detector.js';
+import type { BatcherStats } from '../inference/batcher.js';
 import { createDetections, type Detections } from './detections.js';
 import type { Analyzer, AnalyzeOptions, AnalyzerOptions } from './analyzer.js';
 import { Detector } from './detector.js';
@@ -82,6 +83,11 @@ export class VideoAnalyzer implements Analyzer {
 
   get executionProvider(): string {
     return this.detector.executionProvider;
+  }
+
+  /** Batching so far: batches, frames, mean batch size, histogram (for metrics and benchmarks). */
+  batchStats(): BatcherStats {
+    return this.batched.stats();
   }
 
   async analyze(videoPath: string, options: AnalyzeOptions = {}): Promise<Report> {
