@@ -8,8 +8,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { Detector } from '../../src/analysis/detector.js';
 import { loadImageTensor, type ImageResize } from '../../src/analysis/image.js';
-import { run } from '../../src/cli/main.js';
 import { toDetectedObjects, type DetectedObject } from '../../src/cli/commands/detect.js';
+import { runCli } from '../support/cli.js';
 import { dynamicModelPath, modelPath, sharedImage } from '../support/paths.js';
 
 interface RefImage {
@@ -176,22 +176,7 @@ describe('tally detect', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  /** Runs the CLI in-process, capturing what it writes. */
-  async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-    let stdout = '';
-    let stderr = '';
-    const out = process.stdout.write.bind(process.stdout);
-    const err = process.stderr.write.bind(process.stderr);
-    process.stdout.write = ((chunk: string | Uint8Array) => ((stdout += String(chunk)), true)) as typeof process.stdout.write;
-    process.stderr.write = ((chunk: string | Uint8Array) => ((stderr += String(chunk)), true)) as typeof process.stderr.write;
-    try {
-      const code = await run(args);
-      return { code, stdout, stderr };
-    } finally {
-      process.stdout.write = out;
-      process.stderr.write = err;
-    }
-  }
+  const cli = runCli;
 
   it('prints the detections of bus.jpg as JSON, matching the reference', async () => {
     const { code, stdout } = await cli(['detect', sharedImage('bus.jpg'), '--model', modelPath, '--threads', '2', '--resize', 'reference']);
