@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from './auth/auth.module.js';
+import { BillingModule } from './billing/billing.module.js';
 import { CommonModule } from './common/common.module.js';
 import { TallyConfigModule } from './config/config.module.js';
 import { DatabaseModule } from './database/database.module.js';
@@ -8,6 +9,7 @@ import { ReadinessModule } from './health/readiness.module.js';
 import { JobsModule } from './jobs/jobs.module.js';
 import { LoggingModule } from './logging/logging.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
+import { PortalModule } from './portal/portal.module.js';
 import { QueueModule } from './queue/queue.module.js';
 import { QuotasModule } from './quotas/quotas.module.js';
 import { RedisModule } from './redis/redis.module.js';
@@ -36,7 +38,10 @@ import { VideosModule } from './videos/videos.module.js';
     UploadsModule,
     VideosModule,
     ReportsModule,
+    BillingModule,
     ReadinessModule,
+    // Last: its SPA fallback only ever answers paths no other module owns.
+    PortalModule,
   ],
 })
 export class AppModule {}

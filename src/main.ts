@@ -8,7 +8,7 @@ import { preflight } from './config/preflight.js';
 async function bootstrap(): Promise<void> {
   const env = loadEnv();
   await preflight(env); // Postgres and Redis reachable, or a message naming the URL and variable to fix
-  const app = await NestFactory.create(AppModule, { bufferLogs: true, logger: env.logLevel === 'silent' ? false : undefined });
+  const app = await NestFactory.create(AppModule, { bufferLogs: true, rawBody: true, logger: env.logLevel === 'silent' ? false : undefined });
   configureApp(app);
   await app.listen(env.port);
 }

@@ -54,6 +54,48 @@ export interface TallyEnv {
   batchMaxQueuedPerJob: number;
   /** Decode video on the GPU (ffmpeg -hwaccel cuda; needs an ffmpeg built with NVDEC). */
   hwaccelDecode: boolean;
+  /** The staff admin panel (/admin, /admin/queues, /v1/admin): on by default for TALLY_ROLE api and all, off for worker. */
+  adminEnabled: boolean;
+  /** Signs staff session cookies (TALLY_SESSION_SECRET); required, 32+ characters, when NODE_ENV=production. */
+  sessionSecret: string;
+  /** Hourly price of one analysis machine in USD, for live unit economics (default: GCP a2-highgpu-1g, A100 40 GB, us-central1 on demand). */
+  machineHourlyUsd: number;
+  /** Where `npm run build` puts the AdminJS component bundle (ADMIN_JS_TMP_DIR; no leading dot: Express 5 refuses to send dot-paths). */
+  adminBundleDir: string;
+  /** Built portal (index.html + assets); '' = dist/portal beside the compiled code. */
+  portalDir: string;
+  /** Portal sign-in sessions last this long without use (each use renews them). */
+  sessionTtlHours: number;
+  /** Failed sign-ins per email and IP within 15 minutes before sign-in is refused (429). */
+  loginMaxFailures: number;
+  /** Stripe billing (issue 4); stripeSecretKey '' = ledger-only mode. */
+  billing: BillingEnv;
+}
+
+/** Stripe and the usage outbox. Without STRIPE_SECRET_KEY, usage is only recorded and shown, never sent. */
+export interface BillingEnv {
+  stripeSecretKey: string;
+  /** Overrides for tests and stripe-mock ('' / 0 = Stripe's own api.stripe.com:443 over https). */
+  stripeApiHost: string;
+  stripeApiPort: number;
+  stripeApiProtocol: 'https' | 'http';
+  /** The Billing meter's event name; its customer mapping key is `stripe_customer_id`, its value key `value`. */
+  stripeMeterEventName: string;
+  /** The meter's id (mtr_…), for reconciliation; '' = looked up by event name. */
+  stripeMeterId: string;
+  /** Default metered price (per video-second, backed by the meter) for plans without their own stripe_price_id. */
+  stripePriceId: string;
+  stripeWebhookSecret: string;
+  /** Per request to Stripe. */
+  stripeTimeoutMs: number;
+  /** The client's own immediate retries (exponential, 0.5 s to 5 s) on network errors, timeouts, 409 and 5xx. */
+  stripeMaxNetworkRetries: number;
+  /** The outbox dispatcher's period. */
+  dispatchEverySeconds: number;
+  /** Backoff of a ledger row after a failed send: base × 2^(attempts-1), capped at 1 hour. */
+  retryBaseMs: number;
+  /** Reconciliation against Stripe's meter event summaries. */
+  reconcileEveryMinutes: number;
 }
 
 export class ConfigError extends Error {
@@ -98,6 +140,42 @@ function urlVar(src: Source, name: string, fallback: string, protocols: string[]
   return raw;
 }
 
+function numberVar(src: Source, name: string, fallback: number, min: number, max: number): number {
+  const raw = src[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < min || value > max) {
+    throw new ConfigError(`${name}=${raw} is not valid: set it to a number from ${min} to ${max}, or unset it for ${fallback}.`);
+  }
+  return value;
+}
+
+function adminVars(src: Source, role: TallyEnv['role']): Pick<TallyEnv, 'adminEnabled' | 'sessionSecret' | 'machineHourlyUsd' | 'adminBundleDir'> {
+  return {
+    adminEnabled: boolVar(src, 'TALLY_ADMIN_ENABLED', role !== 'worker'),
+    // '' outside production: the panel then uses a fixed development secret; checkSessionSecret refuses that in production.
+    sessionSecret: src.TALLY_SESSION_SECRET ?? '',
+    machineHourlyUsd: numberVar(src, 'TALLY_MACHINE_HOURLY_USD', 3.673385, 0, 10_000),
+    adminBundleDir: src.ADMIN_JS_TMP_DIR || 'admin-bundle',
+  };
+}
+
+/** Where the admin panel starts (not in loadEnv: CLI commands and workers need no session secret). */
+export function checkSessionSecret(env: Pick<TallyEnv, 'nodeEnv' | 'sessionSecret'>): string {
+  if (env.sessionSecret.length >= 32) return env.sessionSecret;
+  if (env.nodeEnv === 'production') {
+    throw new ConfigError('TALLY_SESSION_SECRET must be set to 32 or more random characters in production (it signs staff session cookies), e.g. `openssl rand -base64 48`; or set TALLY_ADMIN_ENABLED=false.');
+  }
+  if (env.sessionSecret) throw new ConfigError('TALLY_SESSION_SECRET is too short: use 32 or more random characters, or unset it outside production.');
+  return 'tally-development-session-secret-not-for-production';
+}
+
+/** AdminJS reads these at import time: call before importing adminjs (the one place that writes process.env). */
+export function applyAdminJsProcessEnv(env: Pick<TallyEnv, 'adminBundleDir'>, skipBundle: boolean): void {
+  process.env.ADMIN_JS_TMP_DIR = env.adminBundleDir;
+  if (skipBundle) process.env.ADMIN_JS_SKIP_BUNDLE = 'true';
+}
+
 function boolVar(src: Source, name: string, fallback: boolean): boolean {
   const raw = src[name];
   if (raw === undefined || raw === '') return fallback;
@@ -125,6 +203,28 @@ function storageVars(src: Source): Pick<TallyEnv, 'storage' | 'gcsBucket' | 'gcs
   }
   const gcsApiEndpoint = src.TALLY_GCS_API_ENDPOINT ? urlVar(src, 'TALLY_GCS_API_ENDPOINT', 'http://127.0.0.1:4443', ['http:', 'https:']) : '';
   return { storage, gcsBucket, gcsApiEndpoint, gcsKeyFile: src.TALLY_GCS_KEY_FILE ?? '' };
+}
+
+function billingVars(src: Source): BillingEnv {
+  const eventName = src.STRIPE_METER_EVENT_NAME || 'tally_video_seconds';
+  if (!/^[A-Za-z0-9_-]{1,100}$/.test(eventName)) {
+    throw new ConfigError(`STRIPE_METER_EVENT_NAME=${eventName} is not valid: use the meter's event name (letters, digits, _ and -).`);
+  }
+  return {
+    stripeSecretKey: src.STRIPE_SECRET_KEY ?? '',
+    stripeApiHost: src.STRIPE_API_HOST ?? '',
+    stripeApiPort: intVar(src, 'STRIPE_API_PORT', 0, 0, 65535),
+    stripeApiProtocol: oneOf(src, 'STRIPE_API_PROTOCOL', ['https', 'http'] as const, 'https'),
+    stripeMeterEventName: eventName,
+    stripeMeterId: src.STRIPE_METER_ID ?? '',
+    stripePriceId: src.STRIPE_PRICE_ID ?? '',
+    stripeWebhookSecret: src.STRIPE_WEBHOOK_SECRET ?? '',
+    stripeTimeoutMs: intVar(src, 'STRIPE_TIMEOUT_MS', 10_000, 100, 120_000),
+    stripeMaxNetworkRetries: intVar(src, 'STRIPE_MAX_NETWORK_RETRIES', 2, 0, 10),
+    dispatchEverySeconds: intVar(src, 'TALLY_BILLING_DISPATCH_EVERY_SECONDS', 30, 1, 3600),
+    retryBaseMs: intVar(src, 'TALLY_BILLING_RETRY_BASE_MS', 5_000, 1, 3_600_000),
+    reconcileEveryMinutes: intVar(src, 'TALLY_BILLING_RECONCILE_EVERY_MINUTES', 60, 1, 7 * 24 * 60),
+  };
 }
 
 /** Parses and validates the environment. Throws ConfigError with a fix-it message. */
@@ -158,5 +258,10 @@ export function loadEnv(src: Source = process.env): TallyEnv {
     batchMaxWaitMs: intVar(src, 'TALLY_BATCH_MAX_WAIT_MS', 0, 0, 10_000),
     batchMaxQueuedPerJob: intVar(src, 'TALLY_BATCH_MAX_QUEUED_PER_JOB', 64, 1, 100_000),
     hwaccelDecode: boolVar(src, 'TALLY_HWACCEL_DECODE', false),
+    ...adminVars(src, oneOf(src, 'TALLY_ROLE', ['api', 'worker', 'all'] as const, 'all')),
+    portalDir: src.TALLY_PORTAL_DIR ?? '',
+    sessionTtlHours: intVar(src, 'TALLY_SESSION_TTL_HOURS', 168, 1, 24 * 365),
+    loginMaxFailures: intVar(src, 'TALLY_LOGIN_MAX_FAILURES', 5, 1, 1000),
+    billing: billingVars(src),
   };
 }

@@ -21,6 +21,10 @@ export class Plan {
   @Column('text')
   currency: string;
 
+  /** Stripe metered price (per video-second) for this plan; null: STRIPE_PRICE_ID, or not billed through Stripe if free. */
+  @Column('text', { nullable: true })
+  stripePriceId: string | null;
+
   /** Jobs queued or processing at once. */
   @Column('integer')
   maxConcurrentJobs: number;

@@ -11,6 +11,8 @@ export const QUEUES = {
   webhooks: 'webhooks',
   /** Repeatable housekeeping (source-video retention). */
   maintenance: 'maintenance',
+  /** Repeatable billing jobs: the usage outbox dispatcher and the Stripe reconciliation. */
+  billing: 'billing',
 } as const;
 
 export interface AnalysisPayload {
@@ -22,6 +24,13 @@ export interface WebhookPayload {
 }
 
 export const MAINTENANCE_JOBS = { retention: 'video-retention' } as const;
+
+export const BILLING_JOBS = { dispatch: 'dispatch-usage', reconcile: 'reconcile-usage' } as const;
+
+/** A repeatable billing job: one schedule however many workers declare it; a failed run is simply the next run's work. */
+export function billingRepeatOptions(name: string, everyMs: number): JobOptions {
+  return { repeat: { every: everyMs }, jobId: name, removeOnComplete: 10, removeOnFail: 10 };
+}
 
 /** Highest Bull priority value (Bull keeps priorities below 2^21). */
 export const MAX_PRIORITY = 2_000_000;

@@ -22,7 +22,7 @@ import { QUEUES } from './queue.constants.js';
         },
       }),
     }),
-    BullModule.registerQueue({ name: QUEUES.analysis }, { name: QUEUES.webhooks }, { name: QUEUES.maintenance }),
+    BullModule.registerQueue({ name: QUEUES.analysis }, { name: QUEUES.webhooks }, { name: QUEUES.maintenance }, { name: QUEUES.billing }),
   ],
   exports: [BullModule],
 })

@@ -7,6 +7,9 @@ import { Plan } from '../plans/plan.entity.js';
 import { Tenant } from '../tenants/tenant.entity.js';
 import { effectiveLimits, type Limits } from './limits.js';
 
+/** Set by the Stripe webhooks (invoice.payment_failed) until an invoice is paid. */
+const PAST_DUE_MESSAGE = 'payment is past due: your last invoice could not be paid; pay it or update your payment method to start new jobs';
+
 /** Seconds a client should wait when all its job slots are busy: about one short job. */
 const CONCURRENCY_RETRY_AFTER_SEC = 30;
 
@@ -24,6 +27,7 @@ export class QuotasService {
   async limitsFor(tenantId: string, manager: EntityManager = this.db.manager): Promise<Limits> {
     const tenant = await manager.getRepository(Tenant).findOne({ where: { id: tenantId }, relations: { plan: true } });
     if (!tenant) throw new NotFoundError('tenant');
+    if (tenant.status === 'past_due') throw new PaymentRequiredError(PAST_DUE_MESSAGE); // before receiving a whole video; admit() checks again
     return effectiveLimits(tenant.plan, tenant.quotaOverrides);
   }
 
@@ -47,7 +51,7 @@ export class QuotasService {
     const tenant = await tx.getRepository(Tenant).createQueryBuilder('t').setLock('pessimistic_write').where('t.id = :tenantId', { tenantId }).getOne();
     if (!tenant) throw new NotFoundError('tenant');
     if (tenant.status === 'suspended') throw new ForbiddenError('tenant_suspended', 'this account is suspended: contact support');
-    if (tenant.status === 'past_due') throw new PaymentRequiredError('payment is past due: update your payment method to start new jobs');
+    if (tenant.status === 'past_due') throw new PaymentRequiredError(PAST_DUE_MESSAGE);
     const plan = await tx.getRepository(Plan).findOneByOrFail({ id: tenant.planId });
     const limits = effectiveLimits(plan, tenant.quotaOverrides);
 

@@ -37,6 +37,20 @@ export class Tenant {
   @Column('text')
   webhookSecret: string;
 
+  /** Billing (src/billing): created lazily when the tenant's first billable usage is sent. */
+  @Column('text', { nullable: true })
+  stripeCustomerId: string | null;
+
+  @Column('text', { nullable: true })
+  stripeSubscriptionId: string | null;
+
+  @Column('text', { nullable: true })
+  stripeSubscriptionStatus: string | null;
+
+  /** When the Stripe event that last changed the billing status was created (older events are ignored). */
+  @Column('timestamptz', { nullable: true })
+  billingEventAt: Date | null;
+
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;
 

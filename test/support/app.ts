@@ -48,7 +48,7 @@ export async function testEnv(name: string, vars: Record<string, string> = {}): 
 /** Boots the whole AppModule on the given environment (a real Postgres, Redis, ffmpeg, model). */
 export async function startApp(env: TallyEnv): Promise<INestApplication> {
   const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).overrideProvider(TALLY_ENV).useValue(env).compile();
-  const app = moduleRef.createNestApplication({ logger: false });
+  const app = moduleRef.createNestApplication({ logger: false, rawBody: true }); // rawBody: Stripe webhook signatures
   configureApp(app);
   await app.init();
   return app;
