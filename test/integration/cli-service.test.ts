@@ -30,7 +30,7 @@ describe('tally migrate / tally tenant create', () => {
   it('migrate creates the database and applies the migrations, once', async () => {
     const first = await tally('migrate');
     expect(first.code).toBe(0);
-    expect(JSON.parse(first.stdout).applied).toEqual(['InitialSchema1795899000000', 'SeedPlans1795899000001']);
+    expect(JSON.parse(first.stdout).applied.slice(0, 2)).toEqual(['InitialSchema1795899000000', 'SeedPlans1795899000001']); // later issues append theirs
     const again = await tally('migrate');
     expect(JSON.parse(again.stdout)).toEqual({ applied: [] });
   });
