@@ -43,7 +43,7 @@ export class JobsController {
   @ApiOperation({ summary: 'Server-sent events: the current state, then every progress and status change until the job ends' })
   async stream(@CurrentTenant() t: TenantContext, @Param('id', new UuidPipe('job')) id: string): Promise<Observable<MessageEvent>> {
     const updates = await this.events.eventsOf(id); // subscribe before reading, so no change falls in between
-    const job = await this.jobs.get(t.tenantId, id);
+    const job = await this.jobs.get(t.tenantId, id, true);
     const current = of({ jobId: job.id, tenantId: job.tenantId, status: job.status, progress: job.progress, errorCode: job.errorCode, errorMessage: job.errorMessage });
     const isFinal = (status: string) => (FINAL_JOB_STATUSES as string[]).includes(status);
     return concat(current, updates).pipe(

@@ -4,6 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { Queue } from 'bull';
 import { In, type DataSource } from 'typeorm';
 import { ConflictError, NotFoundError } from '../common/errors.js';
+import { TtlCache } from '../common/ttl-cache.js';
 import { QUEUES, type AnalysisPayload } from '../queue/queue.constants.js';
 import { WebhooksService } from '../webhooks/webhooks.service.js';
 import { JobEventsService } from './job-events.service.js';
@@ -19,6 +20,11 @@ export interface JobListQuery {
 @Injectable()
 export class JobsService {
   private readonly logger = new Logger(JobsService.name);
+  /**
+   * Job reads for status polling, cached 250 ms per process: many clients polling a job cost one query
+   * per quarter second. Live updates are what GET /v1/jobs/{id}/events is for.
+   */
+  private readonly recent = new TtlCache<Job>(250, 10_000);
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -27,9 +33,16 @@ export class JobsService {
     private readonly webhooks: WebhooksService,
   ) {}
 
-  async get(tenantId: string, id: string): Promise<Job> {
+  /** `fresh`: skip the cache (when a stale answer would be wrong, e.g. the first state of an event stream). */
+  async get(tenantId: string, id: string, fresh = false): Promise<Job> {
+    const cached = fresh ? undefined : this.recent.get(id);
+    if (cached) {
+      if (cached.tenantId !== tenantId) throw new NotFoundError('job');
+      return cached;
+    }
     const job = await this.db.getRepository(Job).findOneBy({ id, tenantId });
     if (!job) throw new NotFoundError('job');
+    this.recent.set(id, job);
     return job;
   }
 
@@ -57,6 +70,7 @@ export class JobsService {
       await this.queue.getJob(id).then((j) => j?.remove()).catch((err: unknown) => this.logger.debug(`removing ${id}: ${String(err)}`));
     }
     await this.events.requestCancel(id);
+    this.recent.delete(id);
     const job = await this.get(tenantId, id);
     await this.events.publish({ jobId: id, tenantId, status: job.status, progress: job.progress });
     await this.webhooks.enqueue(job);

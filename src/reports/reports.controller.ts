@@ -28,13 +28,15 @@ export class ReportsController {
   ): Promise<void> {
     const f = format ?? 'json';
     if (!(FORMATS as readonly string[]).includes(f)) throw new BadRequestError('validation_failed', `format must be one of ${FORMATS.join(', ')}`);
-    const { record, job, videoName } = await this.reports.forJob(t.tenantId, id);
+    const stored = await this.reports.forJob(t.tenantId, id);
+    // Reports never change: clients and proxies may keep them (private: they are the tenant's).
+    res.setHeader('Cache-Control', 'private, max-age=3600');
     if (f === 'csv') {
-      res.type('text/csv').attachment(`tally-${id}.csv`).send(reportToCsv(record.report));
+      res.type('text/csv').attachment(`tally-${id}.csv`).send(reportToCsv(this.reports.parse(stored)));
     } else if (f === 'html') {
-      res.type('html').send(reportToHtml(record.report, { jobId: id, videoName, finishedAt: job.finishedAt }));
+      res.type('html').send(reportToHtml(this.reports.parse(stored), { jobId: id, videoName: stored.videoName, finishedAt: stored.finishedAt }));
     } else {
-      res.json(record.report);
+      res.type('json').send(stored.json);
     }
   }
 }
