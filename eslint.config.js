@@ -20,6 +20,11 @@ export default tseslint.config(
     },
   },
   {
+    // The portal's front end runs in browsers (built by Vite into dist/portal).
+    files: ['portal/src/**/*.{ts,tsx}'],
+    languageOptions: { globals: { ...globals.browser } },
+  },
+  {
     files: ['**/*.cjs'],
     languageOptions: { sourceType: 'commonjs' },
     rules: { '@typescript-eslint/no-require-imports': 'off' },

@@ -4,8 +4,11 @@ import type { TenantStatus } from '../tenants/tenant.entity.js';
 /** Who is calling: set by ApiKeyGuard; every query in a request is scoped by tenantId. */
 export interface TenantContext {
   tenantId: string;
+  /** The credential: an API key's id, or `user:<userId>` for a portal session (rate limits count per credential). */
   apiKeyId: string;
   status: TenantStatus;
+  /** Set when a portal user signed in with a session cookie. */
+  userId?: string;
 }
 
 export interface RequestWithTenant {

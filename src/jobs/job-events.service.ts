@@ -51,6 +51,12 @@ export class JobEventsService implements OnApplicationShutdown {
     return this.events.pipe(filter((e) => e.jobId === jobId));
   }
 
+  /** Events of every job of one tenant, from now on (the portal's job list). */
+  async eventsOfTenant(tenantId: string): Promise<Observable<JobEvent>> {
+    await this.ensureSubscribed();
+    return this.events.pipe(filter((e) => e.tenantId === tenantId));
+  }
+
   /** Cancel requests for any job (workers match them against what they run). */
   async cancelRequests(): Promise<Observable<string>> {
     await this.ensureSubscribed();

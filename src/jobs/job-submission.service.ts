@@ -2,7 +2,7 @@ import { InjectQueue } from '@nestjs/bull';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Queue } from 'bull';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import type { VideoProbe } from '../analysis/probe.types.js';
 import { ServiceUnavailableError } from '../common/errors.js';
 import { TALLY_ENV } from '../config/config.module.js';
@@ -51,6 +51,12 @@ export class JobSubmissionService {
     @Inject(TALLY_ENV) private readonly env: TallyEnv,
   ) {}
 
+  /** The tenant's default webhook URL (set in the portal), for jobs submitted without a callbackUrl. */
+  private async defaultCallbackUrl(tx: EntityManager, tenantId: string): Promise<string | null> {
+    const [row] = (await tx.query('SELECT webhook_url FROM tenants WHERE id = $1', [tenantId])) as { webhook_url: string | null }[];
+    return row?.webhook_url ?? null;
+  }
+
   async findByIdempotencyKey(tenantId: string, idempotencyKey: string): Promise<Job | null> {
     return this.db.getRepository(Job).findOneBy({ tenantId, idempotencyKey });
   }
@@ -88,7 +94,7 @@ export class JobSubmissionService {
             options: s.options,
             priority: fairPriority(Number(tenant_last), Number(global_min)),
             deadlineAt: new Date(Date.now() + this.env.jobDeadlineMinutes * 60_000),
-            callbackUrl: s.callbackUrl ?? null,
+            callbackUrl: s.callbackUrl ?? (await this.defaultCallbackUrl(tx, s.tenantId)),
             idempotencyKey: s.idempotencyKey ?? null,
           }),
         );

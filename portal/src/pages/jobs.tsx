@@ -1,0 +1,164 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { api, ApiError } from '../api.js';
+import { ProgressBar, StatusBadge } from '../components/progress.js';
+import { Uploader } from '../components/uploader.js';
+import { countsSummary, formatDate, formatSeconds, percent } from '../format.js';
+import { useJobEvents } from '../live.js';
+import { Link } from '../router.js';
+import { isFinal, JOB_STATUSES, type JobRow, type JobStatus } from '../types.js';
+
+const PAGE = 20;
+const FILTERS: { value: JobStatus | ''; label: string }[] = [
+  { value: '', label: 'All' },
+  ...JOB_STATUSES.map((s) => ({ value: s, label: s[0].toUpperCase() + s.slice(1) })),
+];
+
+export function JobsPage() {
+  const [status, setStatus] = useState<JobStatus | ''>('');
+  const [offset, setOffset] = useState(0);
+  const [data, setData] = useState<{ items: JobRow[]; total: number } | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [rowError, setRowError] = useState<string | null>(null);
+  const reloadTimer = useRef<number | undefined>(undefined);
+
+  const load = useCallback(async () => {
+    try {
+      const q = new URLSearchParams({ limit: String(PAGE), offset: String(offset), ...(status ? { status } : {}) });
+      setData(await api<{ items: JobRow[]; total: number }>(`/v1/portal/jobs?${q}`));
+      setError(null);
+    } catch (err) {
+      setError(err instanceof ApiError ? err.message : 'could not load your jobs');
+    }
+  }, [status, offset]);
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  // A burst of events (many jobs finishing) costs one reload.
+  const reloadSoon = useCallback(() => {
+    window.clearTimeout(reloadTimer.current);
+    reloadTimer.current = window.setTimeout(() => void load(), 300);
+  }, [load]);
+  useEffect(() => () => window.clearTimeout(reloadTimer.current), []);
+
+  useJobEvents(
+    '/v1/events',
+    (e) => {
+      setData((d) => (d ? { ...d, items: d.items.map((j) => (j.id === e.id ? { ...j, status: e.status, progress: e.progress, error: e.error ?? j.error } : j)) } : d));
+      // Final states bring counts (or leave the filter): fetch the list again.
+      if (isFinal(e.status) || status) reloadSoon();
+    },
+    reloadSoon, // (re)connected: catch up on what happened while the stream was down
+  );
+
+  const cancel = async (id: string) => {
+    setRowError(null);
+    try {
+      await api(`/v1/jobs/${id}/cancel`, { method: 'POST' });
+      await load();
+    } catch (err) {
+      setRowError(err instanceof ApiError ? err.message : 'could not cancel the job');
+    }
+  };
+
+  return (
+    <>
+      <h1>Jobs</h1>
+      <Uploader onQueued={() => reloadSoon()} />
+      <section className="card" aria-labelledby="jobs-title">
+        <div className="row spread">
+          <h2 id="jobs-title">Your videos</h2>
+          <div className="filters" role="group" aria-label="Filter by status">
+            {FILTERS.map((f) => (
+              <button
+                key={f.value || 'all'}
+                type="button"
+                className="chip"
+                aria-pressed={status === f.value}
+                data-testid={`job-filter-${f.value || 'all'}`}
+                onClick={() => {
+                  setStatus(f.value);
+                  setOffset(0);
+                }}
+              >
+                {f.label}
+              </button>
+            ))}
+          </div>
+        </div>
+        {error && (
+          <p className="error" role="alert">
+            {error}
+          </p>
+        )}
+        <p className="error" role="alert" data-testid="job-error" hidden={!rowError}>
+          {rowError}
+        </p>
+        {data && data.items.length === 0 && <p className="muted">{status ? `No ${status} jobs.` : 'No videos yet: upload one above.'}</p>}
+        {data && data.items.length > 0 && (
+          <div className="table-wrap">
+            <table className="jobs" data-testid="job-table">
+              <thead>
+                <tr>
+                  <th scope="col">Video</th>
+                  <th scope="col">Status</th>
+                  <th scope="col">Objects</th>
+                  <th scope="col">Submitted</th>
+                  <th scope="col">
+                    <span className="visually-hidden">Actions</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {data.items.map((j) => (
+                  <tr key={j.id} data-testid="job-row" data-job-id={j.id} data-status={j.status}>
+                    <td>
+                      <Link to={`/jobs/${j.id}`} className="name">
+                        {j.fileName}
+                      </Link>
+                      <div className="muted small">{formatSeconds(j.durationSec)}</div>
+                    </td>
+                    <td>
+                      <StatusBadge status={j.status} />
+                      {j.status === 'processing' && <ProgressBar value={j.progress} label={`Progress of ${j.fileName}`} testId="job-progress" />}
+                      {j.status === 'processing' && <span className="muted small"> {percent(j.progress)}</span>}
+                      {j.error && j.status === 'failed' && <div className="error small">{j.error.message}</div>}
+                    </td>
+                    <td data-testid="job-counts">{j.status === 'succeeded' ? countsSummary(j.counts) : <span className="muted">—</span>}</td>
+                    <td className="small">{formatDate(j.createdAt)}</td>
+                    <td className="actions">
+                      {j.status === 'succeeded' && (
+                        <Link to={`/jobs/${j.id}`} data-testid="job-report-link">
+                          Report
+                        </Link>
+                      )}
+                      {(j.status === 'queued' || j.status === 'processing') && (
+                        <button type="button" className="secondary small" data-testid="job-cancel" onClick={() => void cancel(j.id)}>
+                          Cancel
+                        </button>
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+        {data && data.total > PAGE && (
+          <nav className="pager" aria-label="Pages">
+            <button type="button" className="secondary" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - PAGE))}>
+              Newer
+            </button>
+            <span className="muted">
+              {offset + 1}–{Math.min(offset + PAGE, data.total)} of {data.total}
+            </span>
+            <button type="button" className="secondary" disabled={offset + PAGE >= data.total} onClick={() => setOffset(offset + PAGE)}>
+              Older
+            </button>
+          </nav>
+        )}
+      </section>
+    </>
+  );
+}

@@ -1,0 +1,125 @@
+import { useState, type FormEvent } from 'react';
+import { api, ApiError } from '../api.js';
+import { CopyButton, ErrorMessage, Field } from '../components/form.js';
+import { Link, navigate } from '../router.js';
+import { useSession } from '../session.js';
+import type { Me } from '../types.js';
+
+const message = (err: unknown) => (err instanceof ApiError ? err.message : 'something went wrong: try again');
+
+export function SignInPage() {
+  const { setMe } = useSession();
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const submit = async (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    const form = new FormData(e.currentTarget);
+    setBusy(true);
+    setError(null);
+    try {
+      const me = await api<Me>('/v1/auth/signin', { method: 'POST', body: { email: form.get('email'), password: form.get('password') }, quiet401: true });
+      setMe(me);
+      navigate('/', true);
+    } catch (err) {
+      setError(message(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <section className="card narrow">
+      <h1>Sign in</h1>
+      <form onSubmit={(e) => void submit(e)} data-testid="signin-form" noValidate>
+        <Field id="signin-email" name="email" label="Email" type="email" autoComplete="email" required />
+        <Field id="signin-password" name="password" label="Password" type="password" autoComplete="current-password" required />
+        <ErrorMessage error={error} />
+        <button type="submit" disabled={busy}>
+          {busy ? 'Signing in…' : 'Sign in'}
+        </button>
+      </form>
+      <p className="muted">
+        New to Tally? <Link to="/signup">Create an account</Link>
+      </p>
+    </section>
+  );
+}
+
+export function SignUpPage() {
+  const { setMe } = useSession();
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [created, setCreated] = useState<{ me: Me; apiKey: string } | null>(null);
+
+  const submit = async (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    const form = new FormData(e.currentTarget);
+    setBusy(true);
+    setError(null);
+    try {
+      const { apiKey, ...me } = await api<Me & { apiKey: string }>('/v1/auth/signup', {
+        method: 'POST',
+        body: { company: form.get('company'), email: form.get('email'), password: form.get('password') },
+        quiet401: true,
+      });
+      setCreated({ me, apiKey });
+    } catch (err) {
+      setError(message(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  if (created) {
+    return (
+      <section className="card narrow" data-testid="signup-done">
+        <h1>Welcome to Tally</h1>
+        <p>
+          Your account for <strong>{created.me.tenant.name}</strong> is ready, on the {created.me.tenant.planName} plan.
+        </p>
+        <h2>Your API key</h2>
+        <p>This is the only time it is shown: keep it somewhere safe. You can create and revoke keys later.</p>
+        <div className="secret">
+          <code data-testid="signup-api-key">{created.apiKey}</code>
+          <CopyButton text={created.apiKey} />
+        </div>
+        <button
+          type="button"
+          data-testid="signup-continue"
+          onClick={() => {
+            setMe(created.me);
+            navigate('/', true);
+          }}
+        >
+          Continue to your jobs
+        </button>
+      </section>
+    );
+  }
+  return (
+    <section className="card narrow">
+      <h1>Create your account</h1>
+      <p className="muted">Free plan: upload videos and get counts of the people, vehicles and animals in them.</p>
+      <form onSubmit={(e) => void submit(e)} data-testid="signup-form" noValidate>
+        <Field id="signup-company" name="company" label="Organisation" autoComplete="organization" required maxLength={200} />
+        <Field id="signup-email" name="email" label="Email" type="email" autoComplete="email" required />
+        <Field
+          id="signup-password"
+          name="password"
+          label="Password"
+          type="password"
+          autoComplete="new-password"
+          required
+          minLength={10}
+          hint="At least 10 characters, not only digits, and not your email address."
+        />
+        <ErrorMessage error={error} />
+        <button type="submit" disabled={busy}>
+          {busy ? 'Creating…' : 'Create account'}
+        </button>
+      </form>
+      <p className="muted">
+        Already have an account? <Link to="/signin">Sign in</Link>
+      </p>
+    </section>
+  );
+}

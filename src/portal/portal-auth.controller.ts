@@ -1,0 +1,65 @@
+import { Body, Controller, Get, HttpCode, Post, Req, Res } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { UnauthorizedError } from '../common/errors.js';
+import { LoginThrottle } from './login-throttle.js';
+import { PortalAuthService } from './portal-auth.service.js';
+import { SignInDto, SignUpDto, type MeView } from './portal-auth.dto.js';
+import { checkCsrf, PortalSessions } from './portal-sessions.js';
+
+/** The portal's sign-up, sign-in, sign-out and "who am I", on an HttpOnly session cookie. */
+@ApiTags('portal')
+@Controller('v1/auth')
+export class PortalAuthController {
+  constructor(
+    private readonly auth: PortalAuthService,
+    private readonly sessions: PortalSessions,
+    private readonly throttle: LoginThrottle,
+  ) {}
+
+  @Post('signup')
+  @HttpCode(201)
+  @ApiOperation({ summary: 'Create an account (a tenant on the free plan, its first user and API key) and sign in' })
+  async signUp(@Body() dto: SignUpDto, @Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<MeView & { apiKey: string }> {
+    checkCsrf(req);
+    await this.throttle.signup(req.ip ?? '');
+    const created = await this.auth.signUp(dto.email, dto.password, dto.company);
+    res.setHeader('Set-Cookie', await this.sessions.create({ userId: created.user.id, tenantId: created.tenantId, email: created.user.email }));
+    return { ...(await this.auth.me(created.user.id, created.tenantId)), apiKey: created.apiKey };
+  }
+
+  @Post('signin')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Sign in with email and password; throttled per email and IP' })
+  async signIn(@Body() dto: SignInDto, @Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<MeView> {
+    checkCsrf(req);
+    const ip = req.ip ?? '';
+    await this.throttle.check(dto.email, ip);
+    let user;
+    try {
+      user = await this.auth.signIn(dto.email, dto.password);
+    } catch (err) {
+      await this.throttle.failed(dto.email, ip);
+      throw err;
+    }
+    await this.throttle.succeeded(dto.email, ip);
+    res.setHeader('Set-Cookie', await this.sessions.create({ userId: user.id, tenantId: user.tenantId, email: user.email }));
+    return this.auth.me(user.id, user.tenantId);
+  }
+
+  @Post('signout')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'End this session' })
+  async signOut(@Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<void> {
+    checkCsrf(req);
+    res.setHeader('Set-Cookie', await this.sessions.destroy(req));
+  }
+
+  @Get('me')
+  @ApiOperation({ summary: 'The signed-in user, their tenant, its upload limits and storage kind' })
+  async me(@Req() req: Request): Promise<MeView> {
+    const found = await this.sessions.lookup(req);
+    if (!found) throw new UnauthorizedError('not_signed_in', 'not signed in');
+    return this.auth.me(found.session.userId, found.session.tenantId);
+  }
+}

@@ -1,0 +1,40 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { IsEmail, IsString, Length, MaxLength } from 'class-validator';
+
+export class SignUpDto {
+  @ApiProperty({ example: 'ada@example.com' })
+  @IsEmail({}, { message: 'enter a valid email address' })
+  @MaxLength(254)
+  email: string;
+
+  @ApiProperty({ description: 'At least 10 characters, not only digits, not containing the email' })
+  @IsString()
+  @MaxLength(200)
+  password: string;
+
+  @ApiProperty({ description: 'The organisation (the tenant) name', example: 'Acme Traffic' })
+  @IsString()
+  @Length(1, 200, { message: 'enter your organisation name (1 to 200 characters)' })
+  company: string;
+}
+
+export class SignInDto {
+  @ApiProperty()
+  @IsString()
+  @Length(1, 254)
+  email: string;
+
+  @ApiProperty()
+  @IsString()
+  @Length(1, 200)
+  password: string;
+}
+
+export interface MeView {
+  user: { id: string; email: string };
+  tenant: { id: string; name: string; planId: string; planName: string; status: string };
+  /** What an upload must respect (the client checks before sending; the server checks again). */
+  limits: { maxFileSizeBytes: number; maxDurationSec: number; maxConcurrentJobs: number; maxVideoMinutesPerMonth: number | null };
+  /** 'gcs': uploads go straight to the bucket through signed URLs; 'local': to this API. */
+  storage: 'local' | 'gcs';
+}

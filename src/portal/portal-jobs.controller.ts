@@ -1,0 +1,43 @@
+import { Controller, Get, Query, Sse, type MessageEvent } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { interval, map, merge, type Observable } from 'rxjs';
+import { ApiKeyAuth } from '../auth/api-key-auth.decorator.js';
+import { CurrentTenant, type TenantContext } from '../auth/tenant-context.js';
+import { JobEventsService } from '../jobs/job-events.service.js';
+import { ListJobsQuery } from '../jobs/jobs.dto.js';
+import { PortalJobsService, type PortalJobRow } from './portal-jobs.service.js';
+
+/** A comment line every 25 s keeps idle event streams open through proxies that drop silent connections. */
+const KEEPALIVE_MS = 25_000;
+
+@ApiTags('portal')
+@ApiKeyAuth()
+@Controller('v1')
+export class PortalJobsController {
+  constructor(
+    private readonly jobs: PortalJobsService,
+    private readonly events: JobEventsService,
+  ) {}
+
+  @Get('portal/jobs')
+  @ApiOperation({ summary: "The portal's job list: jobs newest first with file name, duration and counts; filter by status" })
+  async list(@CurrentTenant() t: TenantContext, @Query() q: ListJobsQuery): Promise<{ items: PortalJobRow[]; total: number; limit: number; offset: number }> {
+    const { items, total } = await this.jobs.list(t.tenantId, q);
+    return { items, total, limit: q.limit, offset: q.offset };
+  }
+
+  @Sse('events')
+  @ApiOperation({ summary: "Server-sent events of every job of the caller's tenant: progress and status changes (one stream for a whole job list)" })
+  async stream(@CurrentTenant() t: TenantContext): Promise<Observable<MessageEvent>> {
+    const updates = await this.events.eventsOfTenant(t.tenantId);
+    return merge(
+      updates.pipe(
+        map((e) => ({
+          type: e.status === 'processing' ? 'progress' : 'status',
+          data: { id: e.jobId, status: e.status, progress: e.progress, ...(e.errorCode ? { error: { code: e.errorCode, message: e.errorMessage ?? e.errorCode } } : {}) },
+        })),
+      ),
+      interval(KEEPALIVE_MS).pipe(map(() => ({ type: 'ping', data: '' }))),
+    );
+  }
+}
