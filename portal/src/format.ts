@@ -14,7 +14,7 @@ export function formatSeconds(sec: number): string {
   if (sec < 60) return `${sec.toFixed(sec < 10 ? 1 : 0)} s`;
   const m = Math.floor(sec / 60);
   const s = Math.round(sec % 60);
-  return `${m} min ${s.toString().padStart(2, '0')} s`;
+  return s === 0 ? `${m} min` : `${m} min ${s.toString().padStart(2, '0')} s`;
 }
 
 export function formatMinutes(sec: number): string {

@@ -11,24 +11,38 @@ export interface ThumbnailInput {
 const even = (v: number) => Math.max(2, Math.floor(v / 2) * 2);
 const clamp = (v: number, lo: number, hi: number) => Math.min(Math.max(v, lo), hi);
 
+/** Thumbnails are 16:9 whatever the object's shape, so a report's table lines up. */
+const ASPECT = 16 / 9;
+
 /**
- * The region around the box that the thumbnail shows: the box plus its own size on every side, at least a
- * quarter of the frame wide, clamped to the frame (whole even pixels, as crop wants for yuv420p).
+ * The region around the box that the thumbnail shows: the box plus half its longer side of context on every
+ * side, widened to 16:9 and to at least a quarter of the frame, clamped to the frame (even pixels, as crop
+ * wants for yuv420p).
  *
  *   +---------------- frame ----------------+
- *   |     +--------- crop ---------+        |
- *   |     |       +-- box --+      |        |
- *   |     |       +---------+      |        |
- *   |     +------------------------+        |
+ *   |     +--------- crop (16:9) -----+     |
+ *   |     |        +-- box --+        |     |
+ *   |     |        +---------+        |     |
+ *   |     +---------------------------+     |
  *   +---------------------------------------+
  */
 export function cropWindow(box: ThumbnailInput['box'], width: number, height: number): { x: number; y: number; w: number; h: number } {
   const [x1, y1, x2, y2] = box;
   const bw = Math.max(1, x2 - x1);
   const bh = Math.max(1, y2 - y1);
-  const side = Math.max(bw, bh);
-  const w = even(Math.min(width, Math.max(bw + 2 * side, width / 4)));
-  const h = even(Math.min(height, Math.max(bh + 2 * side, (w * 9) / 16)));
+  const margin = Math.max(bw, bh) / 2;
+  let w = Math.max(bw + 2 * margin, (bh + 2 * margin) * ASPECT, width / 4);
+  let h = w / ASPECT;
+  if (h > height) {
+    h = height;
+    w = Math.min(width, h * ASPECT);
+  }
+  if (w > width) {
+    w = width;
+    h = Math.min(height, w / ASPECT);
+  }
+  w = even(w);
+  h = even(h);
   const x = clamp(Math.floor(((x1 + x2) / 2 - w / 2) / 2) * 2, 0, width - w);
   const y = clamp(Math.floor(((y1 + y2) / 2 - h / 2) / 2) * 2, 0, height - h);
   return { x, y, w, h };

@@ -26,6 +26,7 @@ export class ThumbnailsController {
     const body = await this.thumbnails.get(t.tenantId, id, Number(objectIdRaw));
     res.type('image/jpeg').setHeader('Cache-Control', 'private, max-age=86400');
     body.on('error', () => res.destroy());
+    res.on('close', () => body.destroy()); // the browser may drop a lazy image request half-way
     body.pipe(res);
   }
 }

@@ -77,12 +77,12 @@ describe('static serving rules', () => {
 });
 
 describe('thumbnail ffmpeg arguments', () => {
-  it('crops around the box (its size on each side, at least a quarter of the frame), inside the frame, in even pixels', () => {
-    // A 40×120 person in a 1280×720 frame: 120 px of context each side → 280 wide, but at least 320 (a quarter).
-    expect(cropWindow([600, 300, 640, 420], 1280, 720)).toEqual({ x: 460, y: 180, w: 320, h: 360 });
-    // Near the corner: pushed back inside the frame.
-    expect(cropWindow([0, 0, 50, 50], 640, 480)).toEqual({ x: 0, y: 0, w: 160, h: 150 });
-    // Bigger than the frame: the whole frame.
+  it('crops 16:9 around the box (half its longer side of context), at least a quarter of the frame, inside it, in even pixels', () => {
+    // A 40×120 person in a 1280×720 frame: 240 px tall with context → 426×240, centred on the box.
+    expect(cropWindow([600, 300, 640, 420], 1280, 720)).toEqual({ x: 406, y: 240, w: 426, h: 240 });
+    // A small box near the corner: a quarter of the frame wide (160 → 176 for the height with context), pushed inside.
+    expect(cropWindow([0, 0, 50, 50], 640, 480)).toEqual({ x: 0, y: 0, w: 176, h: 100 });
+    // Bigger than the frame: the whole (4:3) frame.
     expect(cropWindow([10, 10, 630, 470], 640, 480)).toEqual({ x: 0, y: 0, w: 640, h: 480 });
   });
 
@@ -90,7 +90,7 @@ describe('thumbnail ffmpeg arguments', () => {
     const args = thumbnailArgs('in.mp4', 'out.jpg', { timeSec: 1, box: [600.4, 300, 640, 420], video: { width: 1280, height: 720, fps: 120 } });
     expect(args.slice(args.indexOf('-ss'), args.indexOf('-ss') + 2)).toEqual(['-ss', '0.9958']);
     expect(args).toContain('-frames:v');
-    expect(args[args.indexOf('-vf') + 1]).toBe('drawbox=x=600:y=300:w=40:h=120:color=yellow@0.9:t=3,crop=320:360:460:180,scale=320:-2');
+    expect(args[args.indexOf('-vf') + 1]).toBe('drawbox=x=600:y=300:w=40:h=120:color=yellow@0.9:t=4,crop=426:240:406:240,scale=320:-2');
     expect(args.at(-1)).toBe('out.jpg');
   });
 });

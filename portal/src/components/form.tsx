@@ -24,9 +24,9 @@ export function ErrorMessage({ error, testId = 'form-error' }: { error: string |
   );
 }
 
-export function CopyButton({ text, label = 'Copy' }: { text: string; label?: string }) {
+export function CopyButton({ text, label = 'Copy', small = false }: { text: string; label?: string; small?: boolean }) {
   return (
-    <button type="button" className="secondary" onClick={() => void navigator.clipboard?.writeText(text).catch(() => undefined)}>
+    <button type="button" className={small ? 'secondary small' : 'secondary'} onClick={() => void navigator.clipboard?.writeText(text).catch(() => undefined)}>
       {label}
     </button>
   );

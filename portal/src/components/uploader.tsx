@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState, type DragEvent } from 'react';
 import { ApiError } from '../api.js';
-import { formatBytes } from '../format.js';
+import { formatBytes, formatSeconds } from '../format.js';
 import { useMe } from '../session.js';
 import { ACCEPT_ATTRIBUTE, fileProblem } from '../upload-checks.js';
 import { uploadVideo } from '../upload.js';
@@ -124,7 +124,7 @@ export function Uploader({ onQueued }: { onQueued(jobId: string): void }) {
           }}
         />
         <p className="muted">
-          MP4, MOV, MKV, WebM or AVI · up to {formatBytes(me.limits.maxFileSizeBytes)} and {Math.round(me.limits.maxDurationSec / 60)} min per video
+          MP4, MOV, MKV, WebM or AVI · up to {formatBytes(me.limits.maxFileSizeBytes)} and {formatSeconds(me.limits.maxDurationSec)} per video
         </p>
       </div>
       <div className="field inline">
@@ -157,7 +157,7 @@ export function Uploader({ onQueued }: { onQueued(jobId: string): void }) {
               <p className={i.phase === 'error' ? 'error' : 'muted'} data-testid={i.phase === 'error' ? 'upload-error' : 'upload-state'}>
                 {i.phase === 'uploading' && `Uploading… ${Math.round(i.progress * 100)}%`}
                 {i.phase === 'processing' && 'Checking the video…'}
-                {i.phase === 'queued' && 'Queued for analysis'}
+                {i.phase === 'queued' && 'Uploaded · analysis queued (see below)'}
                 {i.phase === 'canceled' && 'Upload canceled'}
                 {i.phase === 'error' && i.error}
               </p>

@@ -193,7 +193,7 @@ function Webhook() {
       <div className="row">
         <span>Signing secret:</span>
         <code data-testid="webhook-secret">{secret ?? hint}</code>
-        {secret ? <CopyButton text={secret} /> : (
+        {secret ? <CopyButton text={secret} small /> : (
           <button type="button" className="secondary small" onClick={() => void reveal()} data-testid="webhook-reveal">
             Reveal
           </button>

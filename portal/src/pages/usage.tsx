@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { api, ApiError } from '../api.js';
 import { ProgressBar } from '../components/progress.js';
-import { formatDay, formatMinutes, formatMoney } from '../format.js';
+import { formatBytes, formatDay, formatMinutes, formatMoney, formatSeconds } from '../format.js';
 import { useMe } from '../session.js';
 import type { Invoice, Usage } from '../types.js';
 
@@ -40,7 +40,7 @@ export function UsagePage() {
           <dd>{me.limits.maxConcurrentJobs}</dd>
           <dt>Per video</dt>
           <dd>
-            up to {Math.round(me.limits.maxFileSizeBytes / 1e6)} MB and {Math.round(me.limits.maxDurationSec / 60)} min
+            up to {formatBytes(me.limits.maxFileSizeBytes)} and {formatSeconds(me.limits.maxDurationSec)}
           </dd>
           <dt>Video minutes per month</dt>
           <dd>{me.limits.maxVideoMinutesPerMonth ?? 'no cap'}</dd>
