@@ -16,6 +16,7 @@ const NAV = [
 ];
 
 const PUBLIC = new Set(['/signin', '/signup']);
+// Keep in step with APP_ROUTES in src/portal/portal-static.ts (the server answers index.html on those only).
 
 export function App() {
   const { me, signOut } = useSession();

@@ -3,13 +3,13 @@ import { Inject, Injectable, type NestMiddleware } from '@nestjs/common';
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { TALLY_ENV } from '../config/config.module.js';
 import type { TallyEnv } from '../config/env.js';
-import { IndexHtml, isAppRoute, isReservedPath, portalCsp, portalDir } from './portal-static.js';
+import { IndexHtml, isAppRoute, isAssetPath, portalCsp, portalDir } from './portal-static.js';
 
 const YEAR_SEC = 365 * 24 * 3600;
 
 /**
- * Serves the built portal at `/`: hashed assets cached for a year, any other GET that is not reserved and has
- * no file extension gets index.html (client-side routes). Everything else falls through to Nest.
+ * Serves the built portal at `/`: hashed assets cached for a year, the client-side routes get index.html.
+ * Everything else (the API, the admin panel, unknown paths) falls through to Nest.
  */
 @Injectable()
 export class PortalStaticMiddleware implements NestMiddleware {
@@ -34,12 +34,12 @@ export class PortalStaticMiddleware implements NestMiddleware {
   use(req: Request, res: Response, next: NextFunction): void {
     if (req.method !== 'GET' && req.method !== 'HEAD') return next();
     const pathname = (req.originalUrl ?? req.url).split('?')[0];
-    if (isReservedPath(pathname)) return next();
-    if (!isAppRoute(pathname)) {
+    if (isAssetPath(pathname)) {
       req.url = req.originalUrl; // serve-static resolves req.url; Nest may have mounted this under a path
       this.files(req, res, next);
       return;
     }
+    if (!isAppRoute(pathname)) return next();
     const html = this.index.get();
     if (html === undefined) {
       res.status(503).type('text/plain').send('The portal is not built: run `npm run build:portal`.\n');

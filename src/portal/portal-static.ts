@@ -9,9 +9,19 @@ export function isReservedPath(pathname: string): boolean {
   return RESERVED_PREFIXES.some((p) => pathname === p || pathname.startsWith(p));
 }
 
-/** A client-side route (no file extension) that should get index.html. */
+/**
+ * The portal's client-side routes (portal/src/app.tsx), which get index.html. Only these: any other path stays
+ * a real 404 from the API, so a typo or a probe never gets a 200 page.
+ */
+const APP_ROUTES = [/^\/$/, /^\/(signin|signup|keys|usage)\/?$/, /^\/jobs\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\/?$/i];
+
 export function isAppRoute(pathname: string): boolean {
-  return !isReservedPath(pathname) && !path.posix.basename(pathname).includes('.');
+  return !isReservedPath(pathname) && APP_ROUTES.some((r) => r.test(pathname));
+}
+
+/** A file of the build (has an extension), served as is when it exists. */
+export function isAssetPath(pathname: string): boolean {
+  return !isReservedPath(pathname) && path.posix.basename(pathname).includes('.');
 }
 
 /**

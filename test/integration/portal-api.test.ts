@@ -57,6 +57,7 @@ describe('portal static files', () => {
     await request(t.server).get('/healthz').expect(200);
     expect((await request(t.server).get('/docs/').redirects(1)).text).toContain('swagger');
     await request(t.server).get('/assets/missing.js').expect(404);
+    expect((await request(t.server).get('/nope').set('Accept', 'text/html').expect(404)).body.error.code).toBe('not_found');
   });
 });
 

@@ -3,7 +3,7 @@ import { fileProblem } from '../../portal/src/upload-checks.js';
 import { parseCookies, sessionCookie } from '../../src/portal/cookies.js';
 import { hashPassword, passwordProblem, verifyPassword } from '../../src/portal/passwords.js';
 import { checkCsrf } from '../../src/portal/portal-sessions.js';
-import { isAppRoute, isReservedPath, portalCsp, portalDir } from '../../src/portal/portal-static.js';
+import { isAppRoute, isAssetPath, isReservedPath, portalCsp, portalDir } from '../../src/portal/portal-static.js';
 import { cropWindow, thumbnailArgs } from '../../src/portal/thumbnail-args.js';
 
 describe('password rules', () => {
@@ -49,21 +49,27 @@ describe('cookies and CSRF', () => {
 
 describe('static serving rules', () => {
   it.each([
-    ['/', false, true],
-    ['/jobs/0b7e0e5e-8a57-4e2a-9d0b-5a3c0e7f1a11', false, true],
-    ['/assets/index-abc.js', false, false],
-    ['/favicon.svg', false, false],
-    ['/v1/jobs', true, false],
-    ['/admin', true, false],
-    ['/admin/resources/tenants', true, false],
-    ['/docs', true, false],
-    ['/docs-json', true, false],
-    ['/metrics', true, false],
-    ['/healthz', true, false],
-    ['/readyz', true, false],
-  ])('%s: reserved %s, app route %s', (p, reserved, app) => {
+    ['/', false, true, false],
+    ['/signin', false, true, false],
+    ['/keys', false, true, false],
+    ['/jobs/0b7e0e5e-8a57-4e2a-9d0b-5a3c0e7f1a11', false, true, false],
+    ['/jobs/nope', false, false, false],
+    ['/nope', false, false, false],
+    ['/assets/index-abc.js', false, false, true],
+    ['/favicon.svg', false, false, true],
+    ['/v1/jobs', true, false, false],
+    ['/v1/jobs/x/objects/1/thumbnail.jpg', true, false, false],
+    ['/admin', true, false, false],
+    ['/admin/resources/tenants', true, false, false],
+    ['/docs', true, false, false],
+    ['/docs-json', true, false, false],
+    ['/metrics', true, false, false],
+    ['/healthz', true, false, false],
+    ['/readyz', true, false, false],
+  ])('%s: reserved %s, app route %s, asset %s', (p, reserved, app, asset) => {
     expect(isReservedPath(p)).toBe(reserved);
     expect(isAppRoute(p)).toBe(app);
+    expect(isAssetPath(p)).toBe(asset);
   });
 
   it('finds dist/portal from compiled code and from sources; CSP allows the bucket only with GCS', () => {
