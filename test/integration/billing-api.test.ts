@@ -205,6 +205,18 @@ describe('billing API: webhooks, usage, invoices, CLI', () => {
     const none = await request(t.server).get('/v1/invoices').set(as(b.apiKey)).expect(200);
     expect(none.body).toEqual({ stripeEnabled: true, items: [] });
   });
+
+  it('the OpenAPI document describes /v1/usage and /v1/invoices (not the Stripe webhook)', async () => {
+    const doc = (await request(t.server).get('/docs-json').expect(200)).body as {
+      paths: Record<string, { get?: { responses: Record<string, { content?: unknown }> } }>;
+      components: { schemas: Record<string, { properties: Record<string, unknown> }> };
+    };
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/v1/usage', '/v1/invoices']));
+    expect(Object.keys(doc.paths)).not.toContain(HOOK);
+    expect(Object.keys(doc.components.schemas.UsageView.properties)).toEqual(
+      expect.arrayContaining(['period', 'videoSeconds', 'jobs', 'includedSeconds', 'overageSeconds', 'estimatedCharge']),
+    );
+  });
 });
 
 describe('billing without Stripe (ledger-only mode)', () => {
