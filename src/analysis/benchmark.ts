@@ -25,6 +25,13 @@ export async function benchBare(detector: Detector, width: number, height: numbe
   return { inputWidth: width, inputHeight: height, runs, fps: (runs * 1000) / ms, msPerFrame: ms / runs };
 }
 
+/** Two bare measurements as one: total runs over total time. */
+export function combineBare(a: BareResult, b: BareResult): BareResult {
+  const runs = a.runs + b.runs;
+  const ms = a.runs * a.msPerFrame + b.runs * b.msPerFrame;
+  return { inputWidth: a.inputWidth, inputHeight: a.inputHeight, runs, fps: (runs * 1000) / ms, msPerFrame: ms / runs };
+}
+
 /** The input size the pipeline will use for a video of this size with this model. */
 export function pipelineInputSize(detector: Detector, videoWidth: number, videoHeight: number, imgsz = 640): { width: number; height: number } {
   const meta = detector.metadata;

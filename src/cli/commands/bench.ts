@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Command } from 'commander';
-import { benchBare, benchPipeline, deviceDescription, pipelineInputSize } from '../../analysis/benchmark.js';
+import { benchBare, benchPipeline, combineBare, deviceDescription, pipelineInputSize } from '../../analysis/benchmark.js';
 import { Detector } from '../../analysis/detector.js';
 import { VideoAnalyzer } from '../../analysis/pipeline.js';
 import { probeVideo } from '../../analysis/probe.js';
@@ -31,9 +31,13 @@ export function registerBench(program: Command): void {
       const detector = await Detector.load({ ...analyzerOptions, tensorrtCacheDir: analyzerOptions.tensorrtCacheDir });
       try {
         const input = pipelineInputSize(detector, probe.displayWidth, probe.displayHeight);
-        const bare = await benchBare(detector, input.width, input.height, opts.runs);
+        // Bare runs before and after the pipeline run, so that a change in machine load during the
+        // benchmark weighs on both sides of the ratio alike.
+        const before = await benchBare(detector, input.width, input.height, Math.ceil(opts.runs / 2));
         const analyzer = new VideoAnalyzer(detector, modelPath, analyzerOptions);
         const { result: pipeline } = await benchPipeline(analyzer, opts.video, opts.stride);
+        const after = await benchBare(detector, input.width, input.height, Math.ceil(opts.runs / 2), 1);
+        const bare = combineBare(before, after);
         const out = {
           device: deviceDescription(detector.executionProvider),
           provider: detector.executionProvider,
