@@ -104,6 +104,17 @@ describe('the customer portal in Chromium', () => {
   });
 
   it('uploads the bus video (stride 4), shows live progress, and the job finishes', async () => {
+    // Every status a job row shows, as it changes (the page only learns of changes over SSE: it never polls).
+    await page.evaluate(() => {
+      const seen = new Set<string>();
+      (window as unknown as { seen: Set<string> }).seen = seen;
+      new MutationObserver(() => document.querySelectorAll('[data-testid="job-row"]').forEach((r) => seen.add(r.getAttribute('data-status') ?? ''))).observe(document.body, {
+        subtree: true,
+        childList: true,
+        attributes: true,
+        attributeFilter: ['data-status', 'aria-valuenow'],
+      });
+    });
     await page.getByTestId('upload-stride').selectOption('4');
     await page.getByTestId('upload-input').setInputFiles(BUS);
     const row = page.getByTestId('job-row').first();
@@ -116,6 +127,8 @@ describe('the customer portal in Chromium', () => {
     await shot(page, '03-jobs-processing');
     await page.locator('[data-testid="job-row"][data-status="succeeded"]').waitFor({ timeout: 240_000 });
     await textWhen(row.getByTestId('job-counts'), /person/);
+    // (queued may pass before the list first renders: a worker is idle)
+    expect(await page.evaluate(() => [...(window as unknown as { seen: Set<string> }).seen])).toEqual(expect.arrayContaining(['processing', 'succeeded']));
     await shot(page, '04-jobs-done');
   }, 300_000);
 
@@ -190,7 +203,20 @@ describe('the customer portal in Chromium', () => {
     expect(Number((await t.db.query('SELECT count(*)::int AS n FROM uploads'))[0].n)).toBe(uploadsBefore);
     await shot(page, '07-oversize-client-check');
     await t.app.get(TenantsService).setQuotaOverrides(me.tenant.id, {});
+    await page.reload(); // the page reads the limits at load
   }, 120_000);
+
+  it('cancels a running job from the list', async () => {
+    await page.getByTestId('upload-stride').selectOption('1');
+    await page.getByTestId('upload-input').setInputFiles(BUS);
+    const row = page.locator('[data-testid="job-row"][data-status="queued"], [data-testid="job-row"][data-status="processing"]').first();
+    await row.getByTestId('job-cancel').click();
+    await page.locator('[data-testid="job-row"][data-status="canceled"]').waitFor({ timeout: 30_000 });
+    await page.getByTestId('job-filter-canceled').click();
+    await page.locator('[data-testid="job-row"][data-status="canceled"]').waitFor();
+    expect(await page.getByTestId('job-row').count()).toBe(1);
+    await page.getByTestId('job-filter-all').click();
+  }, 60_000);
 
   it('creates an API key (shown once) that works with the API, then revokes it: 401', async () => {
     await page.getByRole('link', { name: 'API keys & webhooks' }).click();
