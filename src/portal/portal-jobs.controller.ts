@@ -4,8 +4,17 @@ import { interval, map, merge, type Observable } from 'rxjs';
 import { ApiKeyAuth } from '../auth/api-key-auth.decorator.js';
 import { CurrentTenant, type TenantContext } from '../auth/tenant-context.js';
 import { JobEventsService } from '../jobs/job-events.service.js';
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsOptional } from 'class-validator';
 import { ListJobsQuery } from '../jobs/jobs.dto.js';
 import { PortalJobsService, type PortalJobRow } from './portal-jobs.service.js';
+
+export class PortalJobsQuery extends ListJobsQuery {
+  @ApiPropertyOptional({ enum: ['true', 'false'], description: 'Skip the 1-second cache (after a change the client knows of)' })
+  @IsOptional()
+  @IsIn(['true', 'false', '1', '0'])
+  fresh?: string;
+}
 
 /** A comment line every 25 s keeps idle event streams open through proxies that drop silent connections. */
 const KEEPALIVE_MS = 25_000;
@@ -20,9 +29,9 @@ export class PortalJobsController {
   ) {}
 
   @Get('portal/jobs')
-  @ApiOperation({ summary: "The portal's job list: jobs newest first with file name, duration and counts; filter by status" })
-  async list(@CurrentTenant() t: TenantContext, @Query() q: ListJobsQuery): Promise<{ items: PortalJobRow[]; total: number; limit: number; offset: number }> {
-    const { items, total } = await this.jobs.list(t.tenantId, q);
+  @ApiOperation({ summary: "The portal's job list: jobs newest first with file name, duration and counts; filter by status (answers may be up to 1 s old unless fresh=true)" })
+  async list(@CurrentTenant() t: TenantContext, @Query() q: PortalJobsQuery): Promise<{ items: PortalJobRow[]; total: number; limit: number; offset: number }> {
+    const { items, total } = await this.jobs.list(t.tenantId, q, q.fresh === 'true' || q.fresh === '1');
     return { items, total, limit: q.limit, offset: q.offset };
   }
 

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
+import { TtlCache } from '../common/ttl-cache.js';
 import type { JobStatus } from '../jobs/job.entity.js';
 
 /** A row of the portal's job list: the job, its video's name and length, and the counts once there is a report. */
@@ -57,9 +58,24 @@ export function toRow(r: Raw): PortalJobRow {
 /** The job list as the portal shows it, in one query (jobs ⋈ videos ⟕ reports), scoped to the tenant. */
 @Injectable()
 export class PortalJobsService {
+  /**
+   * Lists cached 1 s per process and query: a thousand people opening their job list cost a query per tenant
+   * per second. The portal keeps rows current with server-sent events and asks `fresh` after a change it knows of.
+   */
+  private readonly recent = new TtlCache<{ items: PortalJobRow[]; total: number }>(1000, 10_000);
+
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
-  async list(tenantId: string, q: { status?: JobStatus; limit: number; offset: number }): Promise<{ items: PortalJobRow[]; total: number }> {
+  async list(tenantId: string, q: { status?: JobStatus; limit: number; offset: number }, fresh = false): Promise<{ items: PortalJobRow[]; total: number }> {
+    const key = `${tenantId}|${q.status ?? ''}|${q.limit}|${q.offset}`;
+    const cached = fresh ? undefined : this.recent.get(key);
+    if (cached) return cached;
+    const result = await this.query(tenantId, q);
+    this.recent.set(key, result);
+    return result;
+  }
+
+  private async query(tenantId: string, q: { status?: JobStatus; limit: number; offset: number }): Promise<{ items: PortalJobRow[]; total: number }> {
     const params: unknown[] = [tenantId, q.limit, q.offset];
     if (q.status) params.push(q.status);
     const rows = (await this.db.query(

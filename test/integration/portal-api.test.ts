@@ -152,6 +152,13 @@ describe('portal job list, tenant event stream, webhook settings', () => {
     expect(list.body.items[0]).toMatchObject({ id: jobId, status: 'queued', fileName: 'clip.mp4', options: { stride: 4 } });
     expect((await request(t.server).get('/v1/portal/jobs?status=succeeded').set('Cookie', a.cookie).expect(200)).body).toMatchObject({ items: [], total: 0 });
     await request(t.server).get('/v1/portal/jobs?status=bogus').set('Cookie', a.cookie).expect(400);
+    await request(t.server).get('/v1/portal/jobs?fresh=maybe').set('Cookie', a.cookie).expect(400);
+    // Lists are cached a second; fresh=true reads the database (the portal asks it after a change it knows of).
+    await request(t.server).get('/v1/portal/jobs').set('Cookie', a.cookie).expect(200);
+    await t.db.query(`UPDATE jobs SET status = 'canceled' WHERE id = $1`, [jobId]);
+    expect((await request(t.server).get('/v1/portal/jobs').set('Cookie', a.cookie).expect(200)).body.items[0].status).toBe('queued');
+    expect((await request(t.server).get('/v1/portal/jobs?fresh=true').set('Cookie', a.cookie).expect(200)).body.items[0].status).toBe('canceled');
+    await t.db.query(`UPDATE jobs SET status = 'queued' WHERE id = $1`, [jobId]);
     expect((await request(t.server).get('/v1/portal/jobs').set('Cookie', b.cookie).expect(200)).body).toMatchObject({ items: [], total: 0 });
     await request(t.server).get(`/v1/jobs/${jobId}`).set('Cookie', b.cookie).expect(404);
   });

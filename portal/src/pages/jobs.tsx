@@ -20,10 +20,12 @@ export function JobsPage() {
   const [error, setError] = useState<string | null>(null);
   const [rowError, setRowError] = useState<string | null>(null);
   const reloadTimer = useRef<number | undefined>(undefined);
+  const connectedOnce = useRef(false);
 
-  const load = useCallback(async () => {
+  /** fresh: after a change we know of (an event, an upload, a cancel), skip the server's 1-second list cache. */
+  const load = useCallback(async (fresh = false) => {
     try {
-      const q = new URLSearchParams({ limit: String(PAGE), offset: String(offset), ...(status ? { status } : {}) });
+      const q = new URLSearchParams({ limit: String(PAGE), offset: String(offset), ...(status ? { status } : {}), ...(fresh ? { fresh: 'true' } : {}) });
       setData(await api<{ items: JobRow[]; total: number }>(`/v1/portal/jobs?${q}`));
       setError(null);
     } catch (err) {
@@ -38,7 +40,7 @@ export function JobsPage() {
   // A burst of events (many jobs finishing) costs one reload.
   const reloadSoon = useCallback(() => {
     window.clearTimeout(reloadTimer.current);
-    reloadTimer.current = window.setTimeout(() => void load(), 300);
+    reloadTimer.current = window.setTimeout(() => void load(true), 300);
   }, [load]);
   useEffect(() => () => window.clearTimeout(reloadTimer.current), []);
 
@@ -49,14 +51,18 @@ export function JobsPage() {
       // Final states bring counts (or leave the filter): fetch the list again.
       if (isFinal(e.status) || status) reloadSoon();
     },
-    reloadSoon, // (re)connected: catch up on what happened while the stream was down
+    () => {
+      // Reconnected: catch up on what happened while the stream was down (the first open needs nothing).
+      if (connectedOnce.current) reloadSoon();
+      connectedOnce.current = true;
+    },
   );
 
   const cancel = async (id: string) => {
     setRowError(null);
     try {
       await api(`/v1/jobs/${id}/cancel`, { method: 'POST' });
-      await load();
+      await load(true);
     } catch (err) {
       setRowError(err instanceof ApiError ? err.message : 'could not cancel the job');
     }
