@@ -29,8 +29,10 @@ export function deployment(name, { port = 3190, workerVars = {}, apiVars = {} } 
     if (res.status !== 0) throw new Error(`tally ${args.join(' ')}: ${res.stderr}`);
     return res.stdout.trim().split('\n').at(-1);
   };
-  const start = (role, vars) => {
-    const child = spawn(process.execPath, [main], { env: { ...env, TALLY_ROLE: role, ...vars }, stdio: ['ignore', 'inherit', 'inherit'] });
+  const start = (role, vars, nice = 0) => {
+    // BENCH_WORKER_NICE: run the worker at a lower CPU priority, as on a host shared with the API.
+    const [cmd, args] = nice ? ['nice', ['-n', String(nice), process.execPath, main]] : [process.execPath, [main]];
+    const child = spawn(cmd, args, { env: { ...env, TALLY_ROLE: role, ...vars }, stdio: ['ignore', 'inherit', 'inherit'] });
     children.push(child);
     return child;
   };
@@ -45,7 +47,7 @@ export function deployment(name, { port = 3190, workerVars = {}, apiVars = {} } 
       await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => undefined))?.ok);
     },
     startWorker(vars = {}) {
-      return start('worker', { PORT: '0', TALLY_MIGRATE_ON_START: 'false', ...workerVars, ...vars });
+      return start('worker', { PORT: '0', TALLY_MIGRATE_ON_START: 'false', ...workerVars, ...vars }, Number(process.env.BENCH_WORKER_NICE ?? 0));
     },
     tenant(plan = 'enterprise') {
       return JSON.parse(tally('tenant', 'create', '--name', `bench ${name}`, '--plan', plan));
