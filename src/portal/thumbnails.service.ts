@@ -3,13 +3,14 @@ import { mkdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { DomainError, NotFoundError } from '../common/errors.js';
 import { ReportsService } from '../reports/reports.service.js';
 import { OBJECT_STORAGE, ObjectNotFoundError, type ObjectStorage } from '../storage/storage.js';
 import { renderThumbnail } from './ffmpeg-thumbnailer.js';
+import { SharedCopies } from './shared-copies.js';
 
 /** ffmpeg processes one API process runs at once for thumbnails (a report page asks for many). */
 const MAX_RENDERS = 2;
@@ -23,8 +24,9 @@ export function thumbnailKey(tenantId: string, jobId: string, objectId: number):
  * object storage (they outlive the video, like the report). Tenant-scoped through the report lookup.
  */
 @Injectable()
-export class ThumbnailsService {
+export class ThumbnailsService implements OnApplicationShutdown {
   private readonly inFlight = new Map<string, Promise<void>>();
+  private readonly copies: SharedCopies;
   private running = 0;
   private readonly waiting: (() => void)[] = [];
 
@@ -32,7 +34,13 @@ export class ThumbnailsService {
     @InjectDataSource() private readonly db: DataSource,
     @Inject(OBJECT_STORAGE) private readonly storage: ObjectStorage,
     private readonly reports: ReportsService,
-  ) {}
+  ) {
+    this.copies = new SharedCopies(storage);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.copies.close();
+  }
 
   /** The JPEG, rendering it first if needed. 404: no such job or object; 409: no report yet; 410: the video is gone. */
   async get(tenantId: string, jobId: string, objectId: number): Promise<Readable> {
@@ -67,14 +75,11 @@ export class ThumbnailsService {
     const out = path.join(dir, `${randomUUID()}.jpg`);
     try {
       await mkdir(dir, { recursive: true });
-      const copy = await this.storage.localCopy(video.storage_key).catch((err: unknown) => {
-        throw err instanceof ObjectNotFoundError ? gone : err;
-      });
-      try {
-        await renderThumbnail(copy.path, out, { timeSec: object.best.timeSec, box: object.best.box, video: report.video });
-      } finally {
-        await copy.release();
-      }
+      await this.copies
+        .use(video.storage_key, (videoPath) => renderThumbnail(videoPath, out, { timeSec: object.best.timeSec, box: object.best.box, video: report.video }))
+        .catch((err: unknown) => {
+          throw err instanceof ObjectNotFoundError ? gone : err;
+        });
       if (!(await stat(out)).size) throw new Error(`ffmpeg wrote an empty thumbnail for ${key}`);
       await this.storage.putFile(key, out);
     } finally {
