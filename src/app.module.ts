@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AdminPanelModule } from './admin/admin.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { BillingModule } from './billing/billing.module.js';
 import { CommonModule } from './common/common.module.js';
@@ -40,6 +41,8 @@ import { VideosModule } from './videos/videos.module.js';
     ReportsModule,
     BillingModule,
     ReadinessModule,
+    // The staff admin panel (issue 5); AdminJS itself loads only when TALLY_ADMIN_ENABLED.
+    AdminPanelModule,
     // Last: its SPA fallback only ever answers paths no other module owns.
     PortalModule,
   ],

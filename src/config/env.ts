@@ -170,10 +170,17 @@ export function checkSessionSecret(env: Pick<TallyEnv, 'nodeEnv' | 'sessionSecre
   return 'tally-development-session-secret-not-for-production';
 }
 
-/** AdminJS reads these at import time: call before importing adminjs (the one place that writes process.env). */
-export function applyAdminJsProcessEnv(env: Pick<TallyEnv, 'adminBundleDir'>, skipBundle: boolean): void {
+/**
+ * AdminJS reads these at import time: call before importing adminjs (the one place that writes process.env).
+ * 'prebuilt': use the bundle in adminBundleDir; 'bundle': build it (npm run build); 'as-is': leave AdminJS's own settings.
+ */
+export function applyAdminJsProcessEnv(env: Pick<TallyEnv, 'adminBundleDir'>, mode: 'prebuilt' | 'bundle' | 'as-is'): void {
   process.env.ADMIN_JS_TMP_DIR = env.adminBundleDir;
-  if (skipBundle) process.env.ADMIN_JS_SKIP_BUNDLE = 'true';
+  if (mode === 'prebuilt') process.env.ADMIN_JS_SKIP_BUNDLE = 'true';
+  if (mode === 'bundle') {
+    process.env.NODE_ENV = 'production';
+    delete process.env.ADMIN_JS_SKIP_BUNDLE;
+  }
 }
 
 function boolVar(src: Source, name: string, fallback: boolean): boolean {

@@ -1,11 +1,14 @@
 import { InjectQueue } from '@nestjs/bull';
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Queue } from 'bull';
 import { In, type DataSource } from 'typeorm';
 import { ConflictError, NotFoundError } from '../common/errors.js';
 import { TtlCache } from '../common/ttl-cache.js';
-import { QUEUES, type AnalysisPayload } from '../queue/queue.constants.js';
+import { TALLY_ENV } from '../config/config.module.js';
+import type { TallyEnv } from '../config/env.js';
+import { analysisJobOptions, QUEUES, type AnalysisPayload } from '../queue/queue.constants.js';
+import { Video } from '../videos/video.entity.js';
 import { WebhooksService } from '../webhooks/webhooks.service.js';
 import { JobEventsService } from './job-events.service.js';
 import { Job, type JobStatus } from './job.entity.js';
@@ -20,6 +23,7 @@ export interface JobListQuery {
 @Injectable()
 export class JobsService {
   private readonly logger = new Logger(JobsService.name);
+  @Inject(TALLY_ENV) private readonly env!: TallyEnv;
   /**
    * Job reads for status polling, cached 250 ms per process: many clients polling a job cost one query
    * per quarter second. Live updates are what GET /v1/jobs/{id}/events is for.
@@ -74,6 +78,35 @@ export class JobsService {
     const job = await this.get(tenantId, id);
     await this.events.publish({ jobId: id, tenantId, status: job.status, progress: job.progress });
     await this.webhooks.enqueue(job);
+    return job;
+  }
+  /**
+   * failed → queued again (a staff action from the admin panel): a new deadline, error cleared, and a
+   * fresh Bull job with the full number of attempts. Bull keeps failed jobs under the same id
+   * (removeOnFail), so the old one is removed first, or add() would be a no-op.
+   */
+  async retry(tenantId: string, id: string): Promise<Job> {
+    const priority = await this.db.transaction(async (tx) => {
+      const job = await tx.getRepository(Job).createQueryBuilder('j').setLock('pessimistic_write').where('j.id = :id AND j.tenant_id = :tenantId', { id, tenantId }).getOne();
+      if (!job) throw new NotFoundError('job');
+      if (job.status !== 'failed') throw new ConflictError('not_retryable', `the job is ${job.status}: only a failed job can be retried`);
+      const video = await tx.getRepository(Video).findOneBy({ id: job.videoId });
+      if (!video || video.deletedAt) throw new ConflictError('video_deleted', 'the source video was deleted (retention period): the job cannot run again');
+      await tx.getRepository(Job).update(
+        { id },
+        { status: 'queued', progress: 0, errorCode: null, errorMessage: null, startedAt: null, finishedAt: null, deadlineAt: new Date(Date.now() + this.env.jobDeadlineMinutes * 60_000) },
+      );
+      return job.priority;
+    });
+    try {
+      await (await this.queue.getJob(id))?.remove();
+      await this.queue.add({ jobId: id }, analysisJobOptions(this.env, id, priority));
+    } catch (err) {
+      await this.db.getRepository(Job).update({ id, status: 'queued' }, { status: 'failed', errorCode: 'queue_unavailable', errorMessage: 'the retry could not be queued', finishedAt: new Date() });
+      throw err;
+    }
+    const job = await this.db.getRepository(Job).findOneByOrFail({ id });
+    await this.events.publish({ jobId: id, tenantId, status: job.status, progress: job.progress });
     return job;
   }
 }

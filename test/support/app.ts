@@ -41,6 +41,8 @@ export async function testEnv(name: string, vars: Record<string, string> = {}): 
     TALLY_JOB_LOCK_SECONDS: '5',
     TALLY_SHUTDOWN_GRACE_SECONDS: '5',
     TALLY_RATE_LIMIT_PER_MINUTE: '100000',
+    // AdminJS costs seconds to load: only the admin tests turn it on.
+    TALLY_ADMIN_ENABLED: 'false',
     ...vars,
   });
 }
