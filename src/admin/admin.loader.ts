@@ -120,10 +120,10 @@ export class TallyAdminLoader extends AbstractLoader {
         return;
       }
       if (action.isAccessible(staff as never)) return next();
-      void this.audit
+      this.audit
         .record({ staff, action: `denied:${actionName}`, resource: resourceId, recordId: recordId ?? null, note: `${req.method} refused: role ${staff.role}`, ip: req.ip })
-        .catch((err: unknown) => this.logger.warn(`audit of a refused action: ${String(err)}`));
-      res.status(403).json({ error: { code: 'forbidden', message: `your role (${staff.role}) cannot run ${actionName} on ${resourceId}` } });
+        .catch((err: unknown) => this.logger.warn(`audit of a refused action: ${String(err)}`))
+        .finally(() => res.status(403).json({ error: { code: 'forbidden', message: `your role (${staff.role}) cannot run ${actionName} on ${resourceId}` } }));
     };
     gate.all('/resources/:resourceId/actions/:action', check);
     gate.all('/resources/:resourceId/records/:recordId/:action', check);

@@ -203,8 +203,10 @@ export function buildResources({ db, ops, audit, components }: ResourceDeps): Re
           { description: 'Queues the failed job again with a new 20-minute deadline and a fresh set of attempts.', submitLabel: 'Retry job' },
           components.ActionForm,
           (p) => p.status === 'failed',
-          async (staff, id) => {
+          async (staff, id, _payload, context: ActionContext) => {
             const job = await ops.retryJob(staff, id);
+            // The job as the retry left it: a worker may claim it before the panel reads it back.
+            context.auditAfter = { ...job };
             return `Job queued again (${job.status})`;
           },
           hooks,
