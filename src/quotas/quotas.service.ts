@@ -44,6 +44,24 @@ export class QuotasService {
   }
 
   /**
+   * 429 when every job slot is taken. Without a lock it is only an early answer (before a whole video is
+   * received); admit() repeats it under the tenant lock.
+   */
+  async checkConcurrency(tenantId: string, limits: Limits, manager: EntityManager = this.db.manager): Promise<void> {
+    const [{ active }] = (await manager.query(`SELECT count(*)::int AS active FROM jobs WHERE tenant_id = $1 AND status = ANY($2)`, [
+      tenantId,
+      ACTIVE_JOB_STATUSES,
+    ])) as { active: number }[];
+    if (active >= limits.maxConcurrentJobs) {
+      throw new TooManyRequestsError(
+        'concurrent_jobs_limit',
+        `you already have ${active} jobs queued or running, your plan's limit (max concurrent jobs: ${limits.maxConcurrentJobs}); retry when one finishes`,
+        CONCURRENCY_RETRY_AFTER_SEC,
+      );
+    }
+  }
+
+  /**
    * Must run inside the transaction that inserts the job: locks the tenant row (SELECT … FOR UPDATE), so
    * concurrent submissions of one tenant are serialised and exactly the allowed number gets through.
    */
@@ -55,17 +73,7 @@ export class QuotasService {
     const plan = await tx.getRepository(Plan).findOneByOrFail({ id: tenant.planId });
     const limits = effectiveLimits(plan, tenant.quotaOverrides);
 
-    const [{ active }] = (await tx.query(`SELECT count(*)::int AS active FROM jobs WHERE tenant_id = $1 AND status = ANY($2)`, [
-      tenantId,
-      ACTIVE_JOB_STATUSES,
-    ])) as { active: number }[];
-    if (active >= limits.maxConcurrentJobs) {
-      throw new TooManyRequestsError(
-        'concurrent_jobs_limit',
-        `you already have ${active} jobs queued or running, your plan's limit (max concurrent jobs: ${limits.maxConcurrentJobs}); retry when one finishes`,
-        CONCURRENCY_RETRY_AFTER_SEC,
-      );
-    }
+    await this.checkConcurrency(tenantId, limits, tx);
     if (limits.maxVideoMinutesPerMonth !== null) {
       const used = await this.videoSecondsThisMonth(tenantId, tx);
       if (used + durationSec > limits.maxVideoMinutesPerMonth * 60) {

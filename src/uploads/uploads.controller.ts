@@ -64,6 +64,12 @@ export class UploadsController {
       }
     }
     const limits = await this.quotas.limitsFor(t.tenantId);
+    try {
+      await this.quotas.checkConcurrency(t.tenantId, limits); // refuse a burst before reading the bodies
+    } catch (err) {
+      req.resume();
+      throw err;
+    }
     const maxBytes = Math.min(limits.maxFileSizeBytes, this.env.maxUploadBytes);
     const tempPath = await this.temp.newPath();
     try {
