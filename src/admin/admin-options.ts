@@ -44,6 +44,9 @@ export function buildAdminJsOptions(deps: Omit<ResourceDeps, 'components'> & { d
             reactivateTenant: 'Reactivate',
             issueCredit: 'Issue credit',
           },
+          components: {
+            Login: { welcomeHeader: 'Tally', welcomeMessage: 'Staff sign-in for support and admins. Customers sign in to the portal instead.' },
+          },
           labels: {
             Tenant: 'Tenants',
             User: 'Users',
