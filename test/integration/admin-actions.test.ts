@@ -8,7 +8,9 @@ import type { Queue } from 'bull';
 import request from 'supertest';
 import { AuditLogEntry } from '../../src/admin/audit-log.entity.js';
 import { ApiKey } from '../../src/auth/api-key.entity.js';
+import { StaffUser } from '../../src/admin/staff-user.entity.js';
 import { UsageLedgerEntry } from '../../src/billing/usage-ledger.entity.js';
+import { verifyPassword } from '../../src/portal/passwords.js';
 import { Job } from '../../src/jobs/job.entity.js';
 import { Tenant } from '../../src/tenants/tenant.entity.js';
 import { User } from '../../src/users/user.entity.js';
@@ -229,6 +231,26 @@ describe('admin panel actions, roles and audit log', () => {
     const [deletion] = await audits('delete', user.id);
     expect(deletion).toMatchObject({ staffUserId: adminId, resource: 'User', after: null });
     expect(deletion.before).toMatchObject({ email: 'gone@acme.test' });
+  });
+
+  it('lets an admin create a staff account in the panel: the password is hashed, never stored or audited in clear', async () => {
+    const form = { email: 'New.Support@Tally.test', password: 'another staff passphrase', role: 'support' };
+    expect((await support.post('/admin/api/resources/StaffUser/actions/new').send(form)).status).toBe(403);
+    const res = await admin.post('/admin/api/resources/StaffUser/actions/new').send(form).expect(200);
+    expect(res.body.notice.type).toBe('success');
+    const row = await t.db.getRepository(StaffUser).findOneByOrFail({ email: 'new.support@tally.test' });
+    expect(row.passwordHash).toMatch(/^scrypt\$/);
+    expect(await verifyPassword(form.password, row.passwordHash)).toBe(true);
+    const [audit] = await audits('new', row.id);
+    expect(audit.after).toMatchObject({ email: 'new.support@tally.test', role: 'support' });
+    expect(JSON.stringify(audit)).not.toContain(form.password);
+    expect(JSON.stringify(audit)).not.toContain('scrypt$');
+    // The new account signs in.
+    await signIn(t.app, { email: 'new.support@tally.test', password: form.password });
+    // A weak password is a field error, and nothing is created.
+    const weak = await admin.post('/admin/api/resources/StaffUser/actions/new').send({ email: 'weak@tally.test', password: 'short', role: 'support' }).expect(200);
+    expect(weak.body.record.errors.password.message).toMatch(/at least 10 characters/);
+    expect(await t.db.getRepository(StaffUser).existsBy({ email: 'weak@tally.test' })).toBe(false);
   });
 
   it('lists every resource, filters jobs by tenant and status, and shows a job with its timings', async () => {

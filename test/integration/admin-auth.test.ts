@@ -95,6 +95,17 @@ describe('admin panel sign-in', () => {
     expect((await postLogin(request.agent(t.server), staff.email, staff.password)).text).toContain('invalidCredentials');
   });
 
+  it('refuses API calls and form posts that a browser says come from another site', async () => {
+    const agent = await signIn(t.app, support);
+    const res = await agent.get('/admin/api/resources/Job/actions/list').set('Sec-Fetch-Site', 'cross-site');
+    expect(res.status).toBe(403);
+    expect(res.body.error.code).toBe('cross_site_request');
+    expect((await agent.post('/admin/login').set('Sec-Fetch-Site', 'cross-site').type('form').send({ email: support.email, password: support.password })).status).toBe(403);
+    expect((await agent.get('/admin/api/resources/Job/actions/list').set('Sec-Fetch-Site', 'same-origin')).status).toBe(200);
+    // The panel is not framed elsewhere.
+    expect((await agent.get('/admin')).headers['x-frame-options']).toBe('DENY');
+  });
+
   it('signs out', async () => {
     const agent = await signIn(t.app, support);
     expect((await agent.get('/admin/logout')).status).toBe(302);

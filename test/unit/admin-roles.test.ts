@@ -4,6 +4,7 @@ import { quotaOverridesFromForm } from '../../src/admin/quota-form.js';
 import { can, PERMISSIONS, quotaChangeProblem } from '../../src/admin/roles.js';
 import { auditValues } from '../../src/admin/audit.service.js';
 import type { Limits } from '../../src/quotas/limits.js';
+import { checkSessionSecret, ConfigError, loadEnv } from '../../src/config/env.js';
 
 const PRO: Limits = { maxConcurrentJobs: 10, maxVideoMinutesPerMonth: 20000, maxFileSizeBytes: 2048, maxDurationSec: 1800 };
 
@@ -68,5 +69,29 @@ describe('audit values', () => {
       at: '2026-11-28T00:00:00.000Z',
     });
     expect(auditValues(null)).toBeNull();
+  });
+});
+
+describe('admin settings', () => {
+  it('turns the panel on for api and all, off for workers, unless TALLY_ADMIN_ENABLED says otherwise', () => {
+    expect(loadEnv({ TALLY_ROLE: 'api' }).adminEnabled).toBe(true);
+    expect(loadEnv({}).adminEnabled).toBe(true);
+    expect(loadEnv({ TALLY_ROLE: 'worker' }).adminEnabled).toBe(false);
+    expect(loadEnv({ TALLY_ROLE: 'worker', TALLY_ADMIN_ENABLED: 'true' }).adminEnabled).toBe(true);
+    expect(loadEnv({ TALLY_ADMIN_ENABLED: 'false' }).adminEnabled).toBe(false);
+  });
+
+  it('needs a 32-character session secret in production; uses a development one elsewhere', () => {
+    expect(() => checkSessionSecret(loadEnv({ NODE_ENV: 'production' }))).toThrow(ConfigError);
+    expect(() => checkSessionSecret(loadEnv({ NODE_ENV: 'production', TALLY_SESSION_SECRET: 'short' }))).toThrow(/TALLY_SESSION_SECRET must be set to 32 or more/);
+    expect(checkSessionSecret(loadEnv({ NODE_ENV: 'production', TALLY_SESSION_SECRET: 's'.repeat(32) }))).toBe('s'.repeat(32));
+    expect(checkSessionSecret(loadEnv({}))).toMatch(/development/);
+    expect(() => checkSessionSecret(loadEnv({ TALLY_SESSION_SECRET: 'short' }))).toThrow(/too short/);
+  });
+
+  it('reads the machine price for unit economics, A100 40 GB on demand by default', () => {
+    expect(loadEnv({}).machineHourlyUsd).toBeCloseTo(3.673385, 6);
+    expect(loadEnv({ TALLY_MACHINE_HOURLY_USD: '0.35' }).machineHourlyUsd).toBe(0.35);
+    expect(() => loadEnv({ TALLY_MACHINE_HOURLY_USD: '-1' })).toThrow(/TALLY_MACHINE_HOURLY_USD=-1 is not valid/);
   });
 });
