@@ -22,6 +22,7 @@ export function deployment(name, { port = 3190, workerVars = {}, apiVars = {} } 
     TALLY_MODEL_PATH: process.env.TALLY_MODEL_PATH ?? path.join(shared, 'models', 'yolov5n.onnx'),
     TALLY_LOG_LEVEL: 'warn',
     TALLY_RATE_LIMIT_PER_MINUTE: '10000000',
+    TALLY_ADMIN_ENABLED: 'false', // the staff panel is not on the measured path (and needs its bundle built)
   };
   const children = [];
   const tally = (...args) => {
