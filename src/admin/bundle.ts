@@ -1,6 +1,6 @@
 /**
  * Build step (`npm run build` runs `node dist/src/admin/bundle.js`): bundles the panel's React components
- * into ADMIN_JS_TMP_DIR (default admin-bundle/) once, so the app starts with ADMIN_JS_SKIP_BUNDLE and
+ * into ADMIN_JS_TMP_DIR (default dist/admin-bundle/, so images that copy dist/ have it) once, so the app starts with ADMIN_JS_SKIP_BUNDLE and
  * never bundles at run time; and copies the .jsx sources next to the compiled code (AdminJS checks that
  * each component's file exists when it is registered).
  */

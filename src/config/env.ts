@@ -60,7 +60,7 @@ export interface TallyEnv {
   sessionSecret: string;
   /** Hourly price of one analysis machine in USD, for live unit economics (default: GCP a2-highgpu-1g, A100 40 GB, us-central1 on demand). */
   machineHourlyUsd: number;
-  /** Where `npm run build` puts the AdminJS component bundle (ADMIN_JS_TMP_DIR; no leading dot: Express 5 refuses to send dot-paths). */
+  /** Where `npm run build` puts the AdminJS component bundle (ADMIN_JS_TMP_DIR, relative to the working directory; default dist/admin-bundle, shipped with dist; no leading dot: Express 5 will not send dot-paths). */
   adminBundleDir: string;
   /** Built portal (index.html + assets); '' = dist/portal beside the compiled code. */
   portalDir: string;
@@ -156,7 +156,7 @@ function adminVars(src: Source, role: TallyEnv['role']): Pick<TallyEnv, 'adminEn
     // '' outside production: the panel then uses a fixed development secret; checkSessionSecret refuses that in production.
     sessionSecret: src.TALLY_SESSION_SECRET ?? '',
     machineHourlyUsd: numberVar(src, 'TALLY_MACHINE_HOURLY_USD', 3.673385, 0, 10_000),
-    adminBundleDir: src.ADMIN_JS_TMP_DIR || 'admin-bundle',
+    adminBundleDir: src.ADMIN_JS_TMP_DIR || 'dist/admin-bundle',
   };
 }
 

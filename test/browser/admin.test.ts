@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { createStaff, startAdminApp, type StaffLogin } from '../support/admin.js';
 import type { TestApp } from '../support/app.js';
+import { loadEnv } from '../../src/config/env.js';
 import { repoRoot } from '../support/paths.js';
 
 /**
@@ -34,7 +35,7 @@ async function freePort(): Promise<number> {
 
 /** `npm run build` makes the component bundle; a test run without a build makes it here once (a few seconds). */
 async function ensureAdminBundle(): Promise<void> {
-  if (existsSync(path.join(repoRoot, 'admin-bundle', 'bundle.js'))) return;
+  if (existsSync(path.join(repoRoot, loadEnv({}).adminBundleDir, 'bundle.js'))) return;
   await run(process.execPath, ['--import', './test/support/register-ts.mjs', 'src/admin/bundle.ts'], { cwd: repoRoot, env: { ...process.env, NODE_OPTIONS: '' } });
 }
 
