@@ -289,6 +289,7 @@ export function buildResources({ db, ops, audit, components }: ResourceDeps): Re
     action.before = async (request, context) => {
       if (request.method === 'post' && request.payload) {
         const { password, ...rest } = request.payload as Record<string, string>;
+        if (typeof rest.email === 'string') rest.email = rest.email.trim().toLowerCase(); // staff_users.email is stored lower-case
         const email = String(rest.email ?? context.record?.params.email ?? '');
         if (password) {
           try {
