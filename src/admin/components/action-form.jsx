@@ -1,7 +1,7 @@
 // A record action's form (retry, cancel, revoke, change quota, suspend, credit): GET shows it, the
 // submit POSTs the fields to the action, so nothing changes on a plain GET. Options come from action.custom.
 import React, { useState } from 'react';
-import { Box, Button, FormGroup, H3, Input, Label, MessageBox, Text, TextArea } from '@adminjs/design-system';
+import { Box, Button, FormGroup, Input, Label, MessageBox, Text, TextArea } from '@adminjs/design-system';
 import { ApiClient, useNotice } from 'adminjs';
 
 const api = new ApiClient();
@@ -54,7 +54,6 @@ const ActionForm = (props) => {
 
   return (
     <Box as="form" onSubmit={submit} variant="container" data-testid="action-form">
-      <H3>{action.label}</H3>
       {record ? <Text mb="lg">{resource.name}: {record.title}</Text> : null}
       {custom.description ? <Text mb="xl">{custom.description}</Text> : null}
       {error ? <MessageBox mb="xl" message={error} variant="danger" /> : null}
@@ -69,7 +68,7 @@ const ActionForm = (props) => {
         </FormGroup>
       ))}
       <Button type="submit" variant="contained" disabled={busy}>
-        {custom.submitLabel || action.label}
+        {custom.submitLabel || 'Submit'}
       </Button>
     </Box>
   );
