@@ -66,6 +66,8 @@ export interface TallyEnv {
   portalDir: string;
   /** Portal sign-in sessions last this long without use (each use renews them). */
   sessionTtlHours: number;
+  /** Proxy hops whose X-Forwarded-For Express trusts for req.ip (rate limits, login throttling); 0 = none. */
+  trustProxy: number;
   /** Failed sign-ins per email and IP within 15 minutes before sign-in is refused (429). */
   loginMaxFailures: number;
   /** Stripe billing (issue 4); stripeSecretKey '' = ledger-only mode. */
@@ -268,6 +270,7 @@ export function loadEnv(src: Source = process.env): TallyEnv {
     ...adminVars(src, oneOf(src, 'TALLY_ROLE', ['api', 'worker', 'all'] as const, 'all')),
     portalDir: src.TALLY_PORTAL_DIR ?? '',
     sessionTtlHours: intVar(src, 'TALLY_SESSION_TTL_HOURS', 168, 1, 24 * 365),
+    trustProxy: intVar(src, 'TALLY_TRUST_PROXY', 0, 0, 10),
     loginMaxFailures: intVar(src, 'TALLY_LOGIN_MAX_FAILURES', 5, 1, 1000),
     billing: billingVars(src),
   };
