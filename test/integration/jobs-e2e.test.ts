@@ -102,6 +102,14 @@ describe('end to end: upload → worker → report', () => {
     expect(JSON.parse(last.body)).toMatchObject({ type: 'job.succeeded', data: { id: jobId, status: 'succeeded' } });
   });
 
+  it('is ready with the model loaded (worker role)', async () => {
+    const res = await request(t.server).get('/readyz').expect(200);
+    expect(res.body.details.model).toEqual({ status: 'up' });
+    const metrics = await request(t.server).get('/metrics').expect(200);
+    expect(metrics.text).toMatch(/tally_jobs_finished_total\{status="succeeded"\} 1/);
+    expect(metrics.text).toMatch(/tally_job_latency_seconds_count\{status="succeeded"\} 1/);
+  });
+
   it('does not run a succeeded job again when its queue message comes back', async () => {
     const queue = t.app.get<import('bull').Queue>('BullQueue_analysis');
     await queue.add({ jobId }, { jobId: `${jobId}-replay` });
