@@ -65,7 +65,10 @@ export async function cleanupEnv(env: TallyEnv): Promise<void> {
 
 export async function startTestApp(name: string, vars: Record<string, string> = {}): Promise<TestApp> {
   const env = await testEnv(name, vars);
-  const app = await startApp(env);
+  const app = await startApp(env).catch(async (err: unknown) => {
+    await cleanupEnv(env); // a failed boot leaves no database, keys or directory behind
+    throw err;
+  });
   const tenants = app.get(TenantsService);
   return {
     app,
