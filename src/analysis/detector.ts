@@ -198,6 +198,10 @@ function sessionOptions(provider: ExecutionProviderName, options: DetectorOption
     executionProviders: [ep],
     graphOptimizationLevel: options.graphOptimizationLevel ?? 'all',
     ...(options.threads ? { intraOpNumThreads: options.threads, interOpNumThreads: 1 } : {}),
+    // ONNX Runtime's CPU threads spin between operators by default, burning the cores that ffmpeg
+    // and the frame reader need: measured here (2 cores), turning it off made the pipeline at
+    // stride 4 about 9% faster and bare inference no slower.
+    ...(provider === 'cpu' ? { extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } } } : {}),
   };
 }
 
