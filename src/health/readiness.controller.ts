@@ -41,7 +41,11 @@ export class ReadinessController {
           .cacheFor(10_000),
     ];
     if (runsWorker(this.env)) {
-      checks.push(() => (this.engine.modelLoaded ? this.indicators.check('model').up() : this.indicators.check('model').down('model not loaded yet')));
+      checks.push(() =>
+        this.engine.modelLoaded
+          ? this.indicators.check('model').up({ executionProvider: this.engine.executionProvider })
+          : this.indicators.check('model').down('model not loaded yet'),
+      );
     }
     try {
       res.json(await this.health.check(checks));

@@ -13,6 +13,8 @@ export interface AnalysisEngine {
   /** The loaded model (loaded on first call, then shared by every job of this process). */
   analyzer(): Promise<Analyzer>;
   readonly modelLoaded: boolean;
+  /** The execution provider in use once the model is loaded (e.g. 'cpu', 'cuda'). */
+  readonly executionProvider: string | undefined;
 }
 
 export const ANALYSIS_ENGINE = Symbol('ANALYSIS_ENGINE');
@@ -27,6 +29,10 @@ export class CoreAnalysisEngine implements AnalysisEngine, OnApplicationShutdown
 
   get modelLoaded(): boolean {
     return this.loaded !== undefined;
+  }
+
+  get executionProvider(): string | undefined {
+    return this.loaded?.executionProvider;
   }
 
   probe(path: string): Promise<VideoProbe> {

@@ -104,7 +104,7 @@ describe('end to end: upload → worker → report', () => {
 
   it('is ready with the model loaded (worker role)', async () => {
     const res = await request(t.server).get('/readyz').expect(200);
-    expect(res.body.details.model).toEqual({ status: 'up' });
+    expect(res.body.details.model).toEqual({ status: 'up', executionProvider: 'cpu' });
     const metrics = await request(t.server).get('/metrics').expect(200);
     expect(metrics.text).toMatch(/tally_jobs_finished_total\{status="succeeded"\} 1/);
     expect(metrics.text).toMatch(/tally_job_latency_seconds_count\{status="succeeded"\} 1/);
