@@ -2,14 +2,14 @@ import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { createStaff, startAdminApp, type StaffLogin } from '../support/admin.js';
 import type { TestApp } from '../support/app.js';
 import { loadEnv } from '../../src/config/env.js';
+import { freePort, launchChromium } from '../support/browser.js';
 import { repoRoot } from '../support/paths.js';
 
 /**
@@ -24,14 +24,6 @@ let base: string;
 let browser: Browser;
 let staff: StaffLogin;
 let failedJobId: string;
-
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const { port } = srv.address() as { port: number };
-  await new Promise((r) => srv.close(r));
-  return port;
-}
 
 /** `npm run build` makes the component bundle; a test run without a build makes it here once (a few seconds). */
 async function ensureAdminBundle(): Promise<void> {
@@ -64,12 +56,7 @@ beforeAll(async () => {
     )) as { id: string }[];
     if (status === 'failed') failedJobId = id;
   }
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    headless: true,
-    // playwright gives every launch a fresh temporary --user-data-dir.
-    args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
-  });
+  browser = await launchChromium();
 }, 180_000);
 
 afterAll(async () => {

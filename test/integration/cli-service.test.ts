@@ -1,27 +1,12 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
 import { hashApiKey } from '../../src/auth/api-key.js';
+import { runCliProcess } from '../support/cli.js';
 import { dropTestDatabase } from '../support/database.js';
-import { repoRoot } from '../support/paths.js';
 
-const execFileP = promisify(execFile);
 const DB_URL = 'postgres://postgres@127.0.0.1:5432/tally_test_cli_service';
 
-/** Runs the real CLI from its sources; resolves with the exit code and output. */
-async function tally(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await execFileP(process.execPath, ['--import', './test/support/register-ts.mjs', 'src/cli/main.ts', ...args], {
-      cwd: repoRoot,
-      env: { PATH: process.env.PATH, DATABASE_URL: DB_URL },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const tally = (...args: string[]) => runCliProcess(DB_URL, ...args);
 
 describe('tally migrate / tally tenant create', () => {
   beforeAll(async () => dropTestDatabase(DB_URL));
