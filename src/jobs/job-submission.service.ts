@@ -12,6 +12,7 @@ import { checkVideoLimits } from '../quotas/limits.js';
 import { QuotasService } from '../quotas/quotas.service.js';
 import { Video } from '../videos/video.entity.js';
 import { Job, type JobOptions } from './job.entity.js';
+import { JobEventsService } from './job-events.service.js';
 import { fairPriority } from './scheduling.js';
 
 export interface Submission {
@@ -48,6 +49,7 @@ export class JobSubmissionService {
     @InjectDataSource() private readonly db: DataSource,
     @InjectQueue(QUEUES.analysis) private readonly queue: Queue<AnalysisPayload>,
     private readonly quotas: QuotasService,
+    private readonly events: JobEventsService,
     @Inject(TALLY_ENV) private readonly env: TallyEnv,
   ) {}
 
@@ -115,6 +117,10 @@ export class JobSubmissionService {
       await this.db.getRepository(Video).delete({ id: s.videoId }); // cascades to the job
       throw new ServiceUnavailableError('storage_unavailable', 'the video could not be stored; try again shortly');
     }
+    // Before the Bull job exists, so that listeners (the portal's job list, in any tab) see "queued" before "processing".
+    await this.events
+      .publish({ jobId: job.id, tenantId: job.tenantId, status: 'queued', progress: 0 })
+      .catch((err: unknown) => this.logger.warn(`publishing the queued event of ${job.id}: ${String(err)}`));
     try {
       await this.queue.add({ jobId: job.id }, analysisJobOptions(this.env, job.id, job.priority));
     } catch (err) {

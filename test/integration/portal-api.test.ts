@@ -192,6 +192,26 @@ describe('portal job list, tenant event stream, webhook settings', () => {
     expect(textA).toContain('event: status');
     expect(textB).not.toContain(jobId);
   });
+
+  it('announces a new job as queued to its tenant (a job list in another tab shows it at once)', async () => {
+    const seen: { jobId: string; status: string }[] = [];
+    const sub = (await t.app.get(JobEventsService).eventsOfTenant(a.tenantId)).subscribe((e) => seen.push(e));
+    try {
+      const res = await request(t.server).post('/v1/videos').set('Authorization', `Bearer ${a.apiKey}`).attach('file', clip).expect(202);
+      const deadline = Date.now() + 5000;
+      while (!seen.some((e) => e.jobId === res.body.jobId) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      expect(seen.find((e) => e.jobId === res.body.jobId)).toMatchObject({ status: 'queued', progress: 0 });
+      // A refused upload announces nothing.
+      await request(t.server).post(`/v1/jobs/${res.body.jobId}/cancel`).set('Authorization', `Bearer ${a.apiKey}`).expect(200);
+      await new Promise((r) => setTimeout(r, 300));
+      const before = seen.length;
+      await request(t.server).post('/v1/videos').set('Authorization', `Bearer ${a.apiKey}`).attach('file', Buffer.from('not a video'), 'x.mp4').expect(422);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(seen.length).toBe(before);
+    } finally {
+      sub.unsubscribe();
+    }
+  });
 });
 
 describe('report thumbnails', () => {

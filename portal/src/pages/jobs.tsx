@@ -5,13 +5,18 @@ import { Uploader } from '../components/uploader.js';
 import { countsSummary, formatDate, formatSeconds, percent } from '../format.js';
 import { useJobEvents } from '../live.js';
 import { Link } from '../router.js';
-import { isFinal, JOB_STATUSES, type JobRow, type JobStatus } from '../types.js';
+import { isFinal, JOB_STATUSES, type JobEvent, type JobRow, type JobStatus } from '../types.js';
 
 const PAGE = 20;
 const FILTERS: { value: JobStatus | ''; label: string }[] = [
   { value: '', label: 'All' },
   ...JOB_STATUSES.map((s) => ({ value: s, label: s[0].toUpperCase() + s.slice(1) })),
 ];
+
+/** A row as an event says it is now. */
+function applyEvent(j: JobRow, e: JobEvent): JobRow {
+  return { ...j, status: e.status, progress: e.progress, error: e.error ?? j.error };
+}
 
 export function JobsPage() {
   const [status, setStatus] = useState<JobStatus | ''>('');
@@ -22,11 +27,26 @@ export function JobsPage() {
   const reloadTimer = useRef<number | undefined>(undefined);
   const connectedOnce = useRef(false);
 
+  /**
+   * The newest event of each job and when it arrived. A list answer requested before an event arrived may be
+   * older than that event (a job that started meanwhile would flip back to "queued"): such events win over it.
+   */
+  const latest = useRef(new Map<string, { event: JobEvent; at: number }>());
+  /** Ids of the rows on the page now. */
+  const shown = useRef(new Set<string>());
+  shown.current = new Set(data?.items.map((j) => j.id));
+
   /** fresh: after a change we know of (an event, an upload, a cancel), skip the server's 1-second list cache. */
   const load = useCallback(async (fresh = false) => {
+    const requestedAt = performance.now();
     try {
       const q = new URLSearchParams({ limit: String(PAGE), offset: String(offset), ...(status ? { status } : {}), ...(fresh ? { fresh: 'true' } : {}) });
-      setData(await api<{ items: JobRow[]; total: number }>(`/v1/portal/jobs?${q}`));
+      const answer = await api<{ items: JobRow[]; total: number }>(`/v1/portal/jobs?${q}`);
+      const items = answer.items.map((j) => {
+        const seen = latest.current.get(j.id);
+        return seen && seen.at > requestedAt ? applyEvent(j, seen.event) : j;
+      });
+      setData({ items, total: answer.total });
       setError(null);
     } catch (err) {
       setError(err instanceof ApiError ? err.message : 'could not load your jobs');
@@ -47,9 +67,13 @@ export function JobsPage() {
   useJobEvents(
     '/v1/events',
     (e) => {
-      setData((d) => (d ? { ...d, items: d.items.map((j) => (j.id === e.id ? { ...j, status: e.status, progress: e.progress, error: e.error ?? j.error } : j)) } : d));
-      // Final states bring counts (or leave the filter): fetch the list again.
-      if (isFinal(e.status) || status) reloadSoon();
+      latest.current.set(e.id, { event: e, at: performance.now() });
+      if (latest.current.size > 500) latest.current.delete(latest.current.keys().next().value as string);
+      const known = shown.current.has(e.id);
+      if (known) setData((d) => (d ? { ...d, items: d.items.map((j) => (j.id === e.id ? applyEvent(j, e) : j)) } : d));
+      // A job this page does not show yet (submitted in another tab or over the API), a final state (it brings
+      // counts) or a filtered list (the job may leave or join it): fetch the list again.
+      if (!known || isFinal(e.status) || status) reloadSoon();
     },
     () => {
       // Reconnected: catch up on what happened while the stream was down (the first open needs nothing).
