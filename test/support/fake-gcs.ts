@@ -51,12 +51,27 @@ function metadata(bucket: string, name: string, data: Buffer): Record<string, un
   return { kind: 'storage#object', bucket, name, size: String(data.length), md5Hash: createHash('md5').update(data).digest('base64'), crc32c: crc32c(data), generation: '1' };
 }
 
-export async function startFakeGcs(bucket: string): Promise<FakeGcs> {
+/**
+ * `corsOrigins`: the bucket's CORS configuration for browser PUTs to signed URLs, as terraform/storage.tf sets it
+ * (those origins, method PUT, response header Content-Type); without it no CORS headers are sent, as GCS does.
+ */
+export async function startFakeGcs(bucket: string, options: { corsOrigins?: string[] } = {}): Promise<FakeGcs> {
   const objects = new Map<string, Buffer>();
   const requests: string[] = [];
   const server = http.createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
     requests.push(`${req.method} ${url.pathname}`);
+    const origin = req.headers.origin;
+    const corsAllowed = Boolean(origin && options.corsOrigins?.includes(origin));
+    if (corsAllowed) res.setHeader('Access-Control-Allow-Origin', origin as string);
+    if (req.method === 'OPTIONS') {
+      const method = req.headers['access-control-request-method'];
+      if (!corsAllowed || method !== 'PUT') return res.writeHead(403).end();
+      res.setHeader('Access-Control-Allow-Methods', 'PUT');
+      res.setHeader('Access-Control-Allow-Headers', 'Content-Type');
+      res.setHeader('Access-Control-Max-Age', '3600');
+      return res.writeHead(200).end();
+    }
     const json = (status: number, body: unknown): void => {
       res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
     };
