@@ -248,7 +248,15 @@ describe('the customer portal in Chromium', () => {
 
   it('shows usage for the period', async () => {
     await page.getByRole('link', { name: 'Usage' }).click();
-    await page.getByTestId('usage-summary').getByText(/analysed|not available/).first().waitFor();
+    await page.getByTestId('usage-minutes').waitFor();
+    // One succeeded job of a 3-second video is billed (the canceled one is not): what the API says, the page shows.
+    const usage = (await (await page.request.get(`${base}/v1/usage`)).json()) as { jobs: number; videoSeconds: number; estimatedCharge: { amount: number } };
+    expect(usage.jobs).toBe(1);
+    expect(usage.videoSeconds).toBeGreaterThanOrEqual(2);
+    expect(usage.videoSeconds).toBeLessThanOrEqual(4);
+    await expect(page.getByTestId('usage-jobs').textContent()).resolves.toMatch(/\(1 job\)/);
+    await expect(page.getByTestId('usage-minutes').textContent()).resolves.toBe(`${(usage.videoSeconds / 60).toFixed(1)} min`);
+    await expect(page.getByTestId('usage-invoices').textContent()).resolves.toMatch(/Invoicing is not enabled/);
     await shot(page, '09-usage');
   });
 

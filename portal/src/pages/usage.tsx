@@ -99,7 +99,9 @@ function UsageSummary({ u }: { u: Usage }) {
           <span className="stat" data-testid="usage-minutes">
             {formatMinutes(u.videoSeconds)}
           </span>
-          <span className="muted">analysed ({u.jobs} jobs)</span>
+          <span className="muted" data-testid="usage-jobs">
+            analysed ({u.jobs} {u.jobs === 1 ? 'job' : 'jobs'})
+          </span>
         </div>
         <div>
           <span className="stat">{formatMinutes(u.includedSeconds)}</span>
