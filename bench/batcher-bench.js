@@ -56,6 +56,7 @@ for (const f of ['analysis/detector.js', 'inference/batched-detector.js', 'analy
 const { Detector } = await import(dist('analysis', 'detector.js'));
 const { BatchedDetector } = await import(dist('inference', 'batched-detector.js'));
 const { letterboxGeometry, letterboxFilter } = await import(dist('analysis', 'letterbox.js'));
+const { floatsToHalf } = await import(dist('analysis', 'half.js'));
 
 const ortVersion = JSON.parse(readFileSync(path.join(root, 'node_modules', 'onnxruntime-node', 'package.json'), 'utf8')).version;
 const model = path.resolve(opts.model);
@@ -95,9 +96,14 @@ const size = detector.inputSizeFor(1920, 1080, 640);
 result.input = [size.height, size.width];
 log(`\nbatched inference on ${detector.executionProvider}, input ${size.width}×${size.height} (1920×1080 letterboxed), ${int('jobs')} concurrent jobs:`);
 const jobs = Math.max(1, int('jobs'));
+result.precision = detector.inputType === 'float16' ? 'fp16' : 'fp32';
+log(`model input ${detector.inputType}${detector.inputType === 'float16' ? ' (an FP16 model: frames are fed as float16 bits, as the frame source makes them)' : ''}`);
 const frameOf = (j) => {
-  const data = new Float32Array(3 * size.height * size.width);
-  for (let i = 0; i < data.length; i += 97) data[i] = ((i + j) % 255) / 255;
+  const values = new Float32Array(3 * size.height * size.width);
+  for (let i = 0; i < values.length; i += 97) values[i] = ((i + j) % 255) / 255;
+  if (detector.inputType !== 'float16') return { data: values, height: size.height, width: size.width };
+  const data = new Uint16Array(values.length);
+  floatsToHalf(values, data);
   return { data, height: size.height, width: size.width };
 };
 const frames = Array.from({ length: jobs }, (_, j) => frameOf(j));

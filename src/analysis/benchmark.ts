@@ -1,5 +1,6 @@
 import os from 'node:os';
 import type { Detector } from './detector.js';
+import { allocTensor, unitTable } from './half.js';
 import { inputSizeFor, letterboxGeometry } from './letterbox.js';
 import type { VideoAnalyzer } from './pipeline.js';
 import type { Report } from './report.types.js';
@@ -17,7 +18,8 @@ export interface BareResult {
  * This is the ceiling the pipeline is compared with (same input size, same threads).
  */
 export async function benchBare(detector: Detector, width: number, height: number, runs: number, warmup = 3): Promise<BareResult> {
-  const tensor = new Float32Array(3 * width * height).fill(114 / 255);
+  // In the model's own element type (float16 bits for an FP16 model), as the frame source feeds it.
+  const tensor = allocTensor(detector.inputType, 3 * width * height).fill(unitTable(detector.inputType)[114]);
   for (let i = 0; i < warmup; i++) await detector.run(tensor, 1, height, width);
   const t0 = performance.now();
   for (let i = 0; i < runs; i++) await detector.run(tensor, 1, height, width);

@@ -6,11 +6,18 @@
  *
  * Execution providers are tried in the order given ('tensorrt', 'cuda', 'cpu'); the first whose
  * session loads wins and is reported as `executionProvider`.
+ *
+ * FP16 models (float16 input and output, as YOLOv5's `export.py --half` writes them) take float16
+ * bits (Uint16Array): the frame source produces them directly (`inputType`); a float32 tensor given
+ * to such a model is converted here, into a reused buffer. Their output stays float16 bits and the
+ * decoder reads it through a table. Models with float16 weights but float32 input and output need
+ * nothing special.
  */
 import * as ort from 'onnxruntime-node';
 import type { Detections } from './detections.js';
 import { UsageError } from './errors.js';
 import { inputSizeFor, type LetterboxGeometry } from './letterbox.js';
+import { elementTypeOf, floatsToHalf, halfToFloats, type TensorData, type TensorElementType } from './half.js';
 import { describeModel, inspectModelFile, type ModelMetadata } from './model.js';
 import { YoloDecoder, type DecodeOptions } from './yolo-decode.js';
 
@@ -42,7 +49,8 @@ export interface DetectOptions extends Omit<DecodeOptions, 'letterbox'> {
 }
 
 export interface ModelOutput {
-  data: Float32Array;
+  /** float32 values, or float16 bits for an FP16 model. */
+  data: TensorData;
   /** [batch, anchors, 5 + nc] */
   dims: readonly number[];
 }
@@ -50,6 +58,8 @@ export interface ModelOutput {
 export class Detector {
   private readonly decoder = new YoloDecoder();
   private inputTensor: ort.Tensor | undefined;
+  /** Conversion buffer when the caller's tensor type is not the model's (grown, then reused). */
+  private converted: TensorData | undefined;
 
   private constructor(
     private readonly session: ort.InferenceSession,
@@ -91,6 +101,11 @@ export class Detector {
     return this.metadata.names;
   }
 
+  /** What the model takes: float32 values, or float16 bits (an FP16 model). Feed this type to avoid a conversion. */
+  get inputType(): TensorElementType {
+    return this.metadata.inputType;
+  }
+
   /**
    * The model input size for a source of srcW × srcH: the fixed size of a static model, or the
    * rectangle that fits (long side imgsz, multiples of stride) for a dynamic one.
@@ -105,24 +120,24 @@ export class Detector {
    * Runs the model on `batch` images of height × width held in `input` (NCHW float32) and returns
    * output0's data. A static model takes exactly its own size and batch 1 (call once per image).
    */
-  async run(input: Float32Array, batch: number, height: number, width: number): Promise<Float32Array> {
+  async run(input: TensorData, batch: number, height: number, width: number): Promise<TensorData> {
     return (await this.infer(input, batch, height, width)).data;
   }
 
   /** run() with output0's dims. */
-  async infer(input: Float32Array, batch: number, height: number, width: number): Promise<ModelOutput> {
+  async infer(input: TensorData, batch: number, height: number, width: number): Promise<ModelOutput> {
     this.checkInput(input, batch, height, width);
-    const feeds = { [this.metadata.inputName]: this.tensorFor(input, batch, height, width) };
+    const feeds = { [this.metadata.inputName]: this.tensorFor(this.asInputType(input, batch * 3 * height * width), batch, height, width) };
     const result = await this.session.run(feeds);
     const out = result[this.metadata.outputName] as ort.Tensor;
-    return { data: out.data as Float32Array, dims: out.dims };
+    return { data: out.data as TensorData, dims: out.dims };
   }
 
   /**
    * Runs and decodes: one Detections per geometry (one per image of the batch in `tensor`), boxes
    * in source pixels. All geometries must share the input size. A static model runs image by image.
    */
-  async detect(tensor: Float32Array, geoms: readonly LetterboxGeometry[], options: DetectOptions): Promise<Detections[]> {
+  async detect(tensor: TensorData, geoms: readonly LetterboxGeometry[], options: DetectOptions): Promise<Detections[]> {
     if (geoms.length === 0) return [];
     const { dstWidth: width, dstHeight: height } = geoms[0];
     if (geoms.some((g) => g.dstWidth !== width || g.dstHeight !== height)) {
@@ -151,7 +166,7 @@ export class Detector {
     await this.session.release();
   }
 
-  private checkInput(input: Float32Array, batch: number, height: number, width: number): void {
+  private checkInput(input: TensorData, batch: number, height: number, width: number): void {
     const m = this.metadata;
     if (!Number.isInteger(batch) || batch < 1) throw new RangeError(`batch must be a positive whole number, got ${batch}`);
     if (input.length < batch * 3 * height * width) {
@@ -166,17 +181,30 @@ export class Detector {
     }
   }
 
+  /** `input` itself when it has the model's element type, else its first `size` values converted into a reused buffer. */
+  private asInputType(input: TensorData, size: number): TensorData {
+    const want = this.metadata.inputType;
+    if (elementTypeOf(input) === want) return input;
+    if (!this.converted || this.converted.length < size || elementTypeOf(this.converted) !== want) {
+      this.converted = want === 'float16' ? new Uint16Array(size) : new Float32Array(size);
+    }
+    const dst = this.converted.subarray(0, size);
+    if (dst instanceof Uint16Array) floatsToHalf((input as Float32Array).subarray(0, size), dst);
+    else halfToFloats((input as Uint16Array).subarray(0, size), dst);
+    return dst;
+  }
+
   /** Reuses the last ort.Tensor when the same buffer and dims come again (the usual case). */
-  private tensorFor(input: Float32Array, batch: number, height: number, width: number): ort.Tensor {
+  private tensorFor(input: TensorData, batch: number, height: number, width: number): ort.Tensor {
     const size = batch * 3 * height * width;
     const data = input.length === size ? input : input.subarray(0, size);
     const t = this.inputTensor;
     if (t && t.data === data && t.dims[0] === batch && t.dims[2] === height && t.dims[3] === width) return t;
     if (t && t.dims[0] === batch && t.dims[2] === height && t.dims[3] === width) {
-      const d = t.data as Float32Array;
-      if (d.buffer === data.buffer && d.byteOffset === data.byteOffset) return t;
+      const d = t.data as TensorData;
+      if (d.buffer === data.buffer && d.byteOffset === data.byteOffset && elementTypeOf(d) === elementTypeOf(data)) return t;
     }
-    this.inputTensor = new ort.Tensor('float32', data, [batch, 3, height, width]);
+    this.inputTensor = data instanceof Uint16Array ? new ort.Tensor('float16', data, [batch, 3, height, width]) : new ort.Tensor('float32', data, [batch, 3, height, width]);
     return this.inputTensor;
   }
 }

@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { InputError } from './errors.js';
+import { unitTable, type TensorData, type TensorElementType } from './half.js';
 
 /**
  * Streams a video's frames from ffmpeg as model-ready tensors. ffmpeg scales and letterboxes each
@@ -33,13 +34,15 @@ export interface FrameSourceSpec {
   threads?: number;
   /** Extra input options, e.g. ['-hwaccel', 'cuda'] for GPU decode. */
   hwaccel?: string[];
+  /** What the model takes: float32 values (default) or float16 bits (an FP16 model). */
+  tensorType?: TensorElementType;
 }
 
 export interface Frame {
   /** Index of the frame in the source video (k × stride). */
   index: number;
-  /** The model input: float32 R, G, B planes of width × height, values 0..1. Valid until release(). */
-  tensor: Float32Array;
+  /** The model input: R, G, B planes of width × height, values 0..1 (float32, or float16 bits). Valid until release(). */
+  tensor: TensorData;
   /** Pool slot (internal). */
   slot: number;
 }
@@ -70,14 +73,14 @@ export function frameSourceArgs(spec: FrameSourceSpec): string[] {
 const READER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const { spawn } = require('node:child_process');
-const { ffmpeg, args, frameBytes, poolSize } = workerData;
-const tensors = Array.from({ length: poolSize }, () => new Float32Array(frameBytes));
+const { ffmpeg, args, frameBytes, poolSize, unit } = workerData;
+const Tensor = unit.constructor; // Float32Array, or Uint16Array of float16 bits
+const tensors = Array.from({ length: poolSize }, () => new Tensor(frameBytes));
 const free = tensors.map((_, i) => i);
 const bytes = new Uint8Array(frameBytes);
 const plane = frameBytes / 3;
-// Same conversion as planarToTensor in tensor.ts: gbrp bytes → R, G, B float planes, exactly v / 255.
-const UNIT = new Float32Array(256);
-for (let v = 0; v < 256; v++) UNIT[v] = v / 255;
+// Same conversion as planarToTensor in tensor.ts: gbrp bytes → R, G, B planes of v / 255 (unitTable in half.ts).
+const UNIT = unit;
 function convert(dst) {
   for (let i = 0, r = 2 * plane; i < plane; i++) dst[i] = UNIT[bytes[r + i]];
   for (let i = 0, o = plane; i < plane; i++) dst[o + i] = UNIT[bytes[i]];
@@ -111,7 +114,7 @@ child.on('close', (code, signal) => { exit = { code, signal }; streamDone = true
 child.on('error', (err) => { parentPort.postMessage({ end: -1, signal: null, stderr: String(err.message) }); parentPort.close(); });
 parentPort.on('message', (m) => {
   if (m.release !== undefined) {
-    tensors[m.release] = new Float32Array(m.buffer);
+    tensors[m.release] = new Tensor(m.buffer);
     free.push(m.release);
     if (child.stdout.isPaused()) child.stdout.resume();
   }
@@ -121,6 +124,7 @@ parentPort.on('message', (m) => {
 
 export class FrameSource implements AsyncIterable<Frame> {
   readonly frameBytes: number;
+  readonly tensorType: TensorElementType;
   private readonly ready: Array<{ slot: number; buffer: ArrayBuffer }> = [];
   private worker: Worker | undefined;
   private produced = 0;
@@ -137,6 +141,7 @@ export class FrameSource implements AsyncIterable<Frame> {
     private readonly ffmpegPath = process.env.FFMPEG_PATH || 'ffmpeg',
   ) {
     this.frameBytes = spec.width * spec.height * 3;
+    this.tensorType = spec.tensorType ?? 'float32';
   }
 
   /** Starts ffmpeg on the reader thread. Called by next(); idempotent. */
@@ -149,6 +154,7 @@ export class FrameSource implements AsyncIterable<Frame> {
         args: frameSourceArgs(this.spec),
         frameBytes: this.frameBytes,
         poolSize: this.poolSize,
+        unit: unitTable(this.tensorType),
       },
     });
     this.worker = worker;
@@ -189,7 +195,7 @@ export class FrameSource implements AsyncIterable<Frame> {
     if (item === undefined) return undefined;
     const index = this.produced * this.spec.stride;
     this.produced++;
-    return { index, tensor: new Float32Array(item.buffer), slot: item.slot };
+    return { index, tensor: this.tensorType === 'float16' ? new Uint16Array(item.buffer) : new Float32Array(item.buffer), slot: item.slot };
   }
 
   /** Gives a frame's slot back to the reader (the frame must not be used afterwards). */

@@ -10,6 +10,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { UsageError } from './errors.js';
+import type { TensorElementType } from './half.js';
 
 export interface TensorInfo {
   name: string;
@@ -53,6 +54,9 @@ export interface ModelMetadataBase {
   outputName: string;
   /** True when the batch dimension is symbolic. */
   dynamicBatch: boolean;
+  /** Element type of the input and of output0: float16 for an FP16 export (YOLOv5 `export.py --half`). */
+  inputType: TensorElementType;
+  outputType: TensorElementType;
   /** All metadata_props as written by the exporter. */
   props: Record<string, string>;
 }
@@ -61,8 +65,8 @@ export interface ModelMetadataBase {
 export interface SessionShapes {
   readonly inputNames: readonly string[];
   readonly outputNames: readonly string[];
-  readonly inputMetadata: ReadonlyArray<{ name: string; isTensor: boolean; shape?: ReadonlyArray<number | string> }>;
-  readonly outputMetadata: ReadonlyArray<{ name: string; isTensor: boolean; shape?: ReadonlyArray<number | string> }>;
+  readonly inputMetadata: ReadonlyArray<{ name: string; isTensor: boolean; shape?: ReadonlyArray<number | string>; type?: string }>;
+  readonly outputMetadata: ReadonlyArray<{ name: string; isTensor: boolean; shape?: ReadonlyArray<number | string>; type?: string }>;
 }
 
 /** What the model file itself holds: its hash and metadata_props. */
@@ -112,9 +116,18 @@ export function describeModel(modelPath: string, file: ModelFileInfo, session: S
     inputName: input.name,
     outputName: output.name,
     dynamicBatch: !isFixed(batchDim),
+    inputType: elementType(modelPath, 'input', session.inputMetadata[0].type),
+    outputType: elementType(modelPath, 'output', session.outputMetadata[0].type),
     props,
     ...size,
   };
+}
+
+/** float32 or float16 (what the detector feeds and decodes); anything else is refused with the reason. */
+function elementType(modelPath: string, which: 'input' | 'output', type: string | undefined): TensorElementType {
+  if (type === undefined || type === 'float32') return 'float32';
+  if (type === 'float16') return 'float16';
+  throw new UsageError(`${modelPath}: its ${which} is ${type}; Tally runs YOLOv5 models with float32 or float16 input and output`);
 }
 
 function isFixed(dim: number | string | undefined): dim is number {

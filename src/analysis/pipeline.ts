@@ -108,6 +108,7 @@ export class VideoAnalyzer implements Analyzer {
       width: input.width,
       height: input.height,
       hwaccel: this.options.hwaccelDecode ? ['-hwaccel', 'cuda'] : undefined,
+      tensorType: meta.inputType, // float16 bits straight from the reader thread for an FP16 model
     }, this.window + 2);
     const planeSize = input.width * input.height;
     const tracker = new ByteTracker();
@@ -199,6 +200,7 @@ export class VideoAnalyzer implements Analyzer {
         stride: settings.stride,
         framesAnalysed: frames,
         executionProvider: this.detector.executionProvider,
+        precision: meta.inputType === 'float16' ? 'fp16' : 'fp32',
         tracker: tracker.describe(),
         tallyVersion,
       },

@@ -46,7 +46,7 @@ export function reportToTable(report: Report): string {
     objects,
     '',
     `video     ${v.width}x${v.height}, ${v.fps} fps, ${v.durationSec} s, ${v.frames} frames`,
-    `analysis  ${a.model} at ${a.inputSize[0]}x${a.inputSize[1]} on ${a.executionProvider}, stride ${a.stride}, ${a.framesAnalysed} frames, conf ${a.conf}, iou ${a.iou}`,
+    `analysis  ${a.model} at ${a.inputSize[0]}x${a.inputSize[1]} on ${a.executionProvider}${a.precision === 'fp16' ? ' (fp16)' : ''}, stride ${a.stride}, ${a.framesAnalysed} frames, conf ${a.conf}, iou ${a.iou}`,
     `quality   ${report.quality.droppedTracks} short tracks dropped, ${report.quality.classFlips} class flips, ${report.quality.sceneCuts} scene cuts`,
     `timings   ${(t.wallMs / 1000).toFixed(1)} s wall, ${t.fps} fps (inference ${(t.inferenceMs / 1000).toFixed(1)} s, waiting for decode ${(t.decodeMs / 1000).toFixed(1)} s)`,
     '',

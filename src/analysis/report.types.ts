@@ -46,6 +46,8 @@ export interface Report {
     stride: number;
     framesAnalysed: number;
     executionProvider: string;
+    /** The model's input and output precision: fp16 for an FP16 export. Absent in reports written before it was recorded. */
+    precision?: 'fp32' | 'fp16';
     tracker: Record<string, number | string | boolean>;
     tallyVersion: string;
   };

@@ -7,6 +7,8 @@
  * pixel); a cut is declared when the L1 distance between consecutive analysed frames'
  * normalised histograms exceeds `threshold` (0 = identical, 2 = disjoint, per plane averaged).
  */
+import { halfTable, type TensorData } from './half.js';
+
 export interface SceneCutOptions {
   /** L1 histogram distance (0..2) above which two consecutive analysed frames are a cut. */
   threshold: number;
@@ -30,18 +32,19 @@ export class SceneCutDetector {
     this.options = { ...DEFAULT_SCENE_CUT_OPTIONS, ...options };
   }
 
-  /** Feeds one planar frame (3 planes of width × height values in 0..1); true when it starts a new scene. */
-  update(planar: Float32Array, planeSize: number): boolean {
+  /** Feeds one planar frame (3 planes of width × height values in 0..1, float32 or float16 bits); true when it starts a new scene. */
+  update(planar: TensorData, planeSize: number): boolean {
     const hist = this.current;
     hist.fill(0);
     const step = this.options.sampleStep;
+    const half = planar instanceof Uint16Array ? halfTable() : undefined;
     let samples = 0;
     for (let p = 0; p < 3; p++) {
       const base = p * planeSize;
       const binBase = p * BINS;
       samples = 0;
       for (let i = 0; i < planeSize; i += step) {
-        const v = planar[base + i];
+        const v = half ? half[planar[base + i]] : planar[base + i];
         hist[binBase + (v >= 1 ? BINS - 1 : v <= 0 ? 0 : (v * BINS) | 0)]++;
         samples++;
       }

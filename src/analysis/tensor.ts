@@ -9,18 +9,21 @@
  *   dst  [ R plane | G plane | B plane ]      (float32, at dstOffset: one image of a batch)
  *
  * One tight pass per plane through a 256-entry table holding exactly float32(v / 255), the value
- * YOLOv5's `im /= 255` produces. No allocation: dst is the caller's reused buffer.
+ * YOLOv5's `im /= 255` produces (or, for an FP16 model, a Uint16Array dst, its float16 bits).
+ * No allocation: dst is the caller's reused buffer.
  */
-const UNIT = new Float32Array(256);
-for (let v = 0; v < 256; v++) UNIT[v] = v / 255;
+import { unitTable, type TensorData } from './half.js';
+
+const UNIT = unitTable('float32') as Float32Array;
+const UNIT_HALF = unitTable('float16') as Uint16Array;
 
 /** Floats one image needs in the tensor: 3 × width × height. */
 export function tensorLength(width: number, height: number, batch = 1): number {
   return batch * 3 * width * height;
 }
 
-/** Converts one gbrp frame into dst[dstOffset … dstOffset + 3·width·height) as RGB float32 planes. */
-export function planarToTensor(src: Uint8Array, dst: Float32Array, dstOffset: number, width: number, height: number): void {
+/** Converts one gbrp frame into dst[dstOffset … dstOffset + 3·width·height) as RGB planes (float32 or float16 bits). */
+export function planarToTensor(src: Uint8Array, dst: TensorData, dstOffset: number, width: number, height: number): void {
   const plane = width * height;
   if (src.length < 3 * plane) throw new RangeError(`frame has ${src.length} bytes, ${width}×${height} gbrp needs ${3 * plane}`);
   if (dstOffset < 0 || dst.length < dstOffset + 3 * plane) {
@@ -31,7 +34,7 @@ export function planarToTensor(src: Uint8Array, dst: Float32Array, dstOffset: nu
   convertPlane(src.subarray(plane, 2 * plane), dst.subarray(dstOffset + 2 * plane, dstOffset + 3 * plane)); // B
 }
 
-function convertPlane(src: Uint8Array, dst: Float32Array): void {
-  const table = UNIT;
+function convertPlane(src: Uint8Array, dst: TensorData): void {
+  const table = dst instanceof Uint16Array ? UNIT_HALF : UNIT;
   for (let i = 0, n = dst.length; i < n; i++) dst[i] = table[src[i]];
 }

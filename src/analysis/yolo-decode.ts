@@ -12,8 +12,11 @@
  *      > iou (equal is kept, as torchvision.ops.nms);
  *   5. at most maxDet (300) boxes.
  * A YoloDecoder owns its scratch buffers and reuses them: no allocation per frame once warmed up.
+ * An FP16 model's output (float16 bits in a Uint16Array) is read through a table, value by value,
+ * so rows below the threshold are never converted.
  */
 import { createDetections, type Detections } from './detections.js';
+import { halfTable, type TensorData } from './half.js';
 import { unletterboxBoxes, type LetterboxGeometry } from './letterbox.js';
 
 export interface DecodeOptions {
@@ -63,7 +66,7 @@ export class YoloDecoder {
    * Decodes image `batchIndex` of `output` into `out` (grown if too small; a new Detections when
    * omitted). Returns `out`. Boxes are in input pixels unless `options.letterbox` is given.
    */
-  decode(output: Float32Array, layout: OutputLayout, batchIndex: number, options: DecodeOptions, out?: Detections): Detections {
+  decode(output: TensorData, layout: OutputLayout, batchIndex: number, options: DecodeOptions, out?: Detections): Detections {
     const { anchors, rowSize } = layout;
     if (rowSize < 6) throw new RangeError(`output rows must have 5 + classes floats, got ${rowSize}`);
     const base = batchIndex * anchors * rowSize;
@@ -95,12 +98,9 @@ export class YoloDecoder {
   }
 
   /** Steps 1–2: threshold rows into the candidate buffers; returns their number. */
-  private collect(output: Float32Array, base: number, anchors: number, rowSize: number, conf: number): number {
+  private collect(output: TensorData, base: number, anchors: number, rowSize: number, conf: number): number {
+    if (output instanceof Uint16Array) return this.collectHalf(output, base, anchors, rowSize, conf);
     this.reserve(anchors);
-    const boxes = this.boxes;
-    const areas = this.areas;
-    const scores = this.scores;
-    const classes = this.classes;
     let n = 0;
     for (let a = 0, o = base; a < anchors; a++, o += rowSize) {
       const obj = output[o + 4];
@@ -116,21 +116,45 @@ export class YoloDecoder {
       }
       const score = obj * best;
       if (!(score > conf)) continue;
-      const cx = output[o];
-      const cy = output[o + 1];
-      const hw = output[o + 2] / 2;
-      const hh = output[o + 3] / 2;
-      const b = n * 4;
-      boxes[b] = cx - hw;
-      boxes[b + 1] = cy - hh;
-      boxes[b + 2] = cx + hw;
-      boxes[b + 3] = cy + hh;
-      areas[n] = (boxes[b + 2] - boxes[b]) * (boxes[b + 3] - boxes[b + 1]);
-      scores[n] = score;
-      classes[n] = bestClass;
-      n++;
+      this.addCandidate(n++, output[o], output[o + 1], output[o + 2], output[o + 3], score, bestClass);
     }
     return n;
+  }
+
+  /** collect() for float16 bits: objectness through the table first, then the row's class scores and box. */
+  private collectHalf(output: Uint16Array, base: number, anchors: number, rowSize: number, conf: number): number {
+    this.reserve(anchors);
+    const t = halfTable();
+    let n = 0;
+    for (let a = 0, o = base; a < anchors; a++, o += rowSize) {
+      const obj = t[output[o + 4]];
+      if (!(obj > conf)) continue;
+      let best = t[output[o + 5]];
+      let bestClass = 0;
+      for (let c = 6, end = o + rowSize, j = o + 6; j < end; c++, j++) {
+        const p = t[output[j]];
+        if (p > best) {
+          best = p;
+          bestClass = c - 5;
+        }
+      }
+      const score = obj * best;
+      if (!(score > conf)) continue;
+      this.addCandidate(n++, t[output[o]], t[output[o + 1]], t[output[o + 2]], t[output[o + 3]], score, bestClass);
+    }
+    return n;
+  }
+
+  private addCandidate(n: number, cx: number, cy: number, w: number, h: number, score: number, cls: number): void {
+    const { boxes } = this;
+    const b = n * 4;
+    boxes[b] = cx - w / 2;
+    boxes[b + 1] = cy - h / 2;
+    boxes[b + 2] = cx + w / 2;
+    boxes[b + 3] = cy + h / 2;
+    this.areas[n] = (boxes[b + 2] - boxes[b]) * (boxes[b + 3] - boxes[b + 1]);
+    this.scores[n] = score;
+    this.classes[n] = cls;
   }
 
   /** Steps 4–5: greedy NMS over the first n sorted candidates; fills keep[], returns how many. */

@@ -13,21 +13,22 @@
  */
 import type { Detections } from '../analysis/detections.js';
 import type { Detector, ModelOutput } from '../analysis/detector.js';
+import { allocTensor, elementTypeOf, type TensorData } from '../analysis/half.js';
 import type { LetterboxGeometry } from '../analysis/letterbox.js';
 import { YoloDecoder, type DecodeOptions } from '../analysis/yolo-decode.js';
 import { DynamicBatcher, type BatcherOptions, type BatcherStats, type RunBatch } from './batcher.js';
 
-/** One letterboxed frame: planar RGB float32, 0..1, 3 × height × width values. */
+/** One letterboxed frame: planar RGB, 0..1, 3 × height × width values (float32, or float16 bits for an FP16 model). */
 export interface FrameTensor {
-  data: Float32Array;
+  data: TensorData;
   height: number;
   width: number;
 }
 
 /** A frame's model output: `anchors` rows of `rowSize` floats (cx, cy, w, h, obj, classes…). */
 export interface FrameOutput {
-  /** A view into the batch's output0; not reused by the batcher, safe to keep. */
-  data: Float32Array;
+  /** A view into the batch's output0 (float16 bits for an FP16 model); not reused by the batcher, safe to keep. */
+  data: TensorData;
   anchors: number;
   rowSize: number;
 }
@@ -42,13 +43,13 @@ export type BatchableDetector = Pick<Detector, 'infer' | 'executionProvider'> & 
  * runs it and splits output0. Stacking buffers are pooled per size and reused once a run returns.
  */
 export function detectorRunBatch(detector: BatchableDetector): RunBatch<FrameTensor, FrameOutput> {
-  const pool = new Map<string, Float32Array[]>();
-  const take = (key: string, length: number): Float32Array => {
+  const pool = new Map<string, TensorData[]>();
+  const take = (key: string, like: TensorData, length: number): TensorData => {
     const free = pool.get(key) ?? [];
     const index = free.findIndex((b) => b.length >= length);
-    return index >= 0 ? free.splice(index, 1)[0] : new Float32Array(length);
+    return index >= 0 ? free.splice(index, 1)[0] : allocTensor(elementTypeOf(like), length);
   };
-  const give = (key: string, buffer: Float32Array): void => {
+  const give = (key: string, buffer: TensorData): void => {
     const free = pool.get(key) ?? [];
     if (free.length < 2) free.push(buffer); // two batches in flight at most need two buffers
     pool.set(key, free);
@@ -62,10 +63,10 @@ export function detectorRunBatch(detector: BatchableDetector): RunBatch<FrameTen
       for (const frame of frames) outputs.push(split(await detector.infer(frame.data, 1, height, width), 1)[0]);
       return outputs;
     }
-    const key = `${height}x${width}`;
-    const stacked = take(key, frames.length * perFrame);
+    const key = `${height}x${width}:${elementTypeOf(frames[0].data)}`;
+    const stacked = take(key, frames[0].data, frames.length * perFrame);
     try {
-      frames.forEach((frame, i) => stacked.set(frame.data.subarray(0, perFrame), i * perFrame));
+      frames.forEach((frame, i) => (stacked as Float32Array).set(frame.data.subarray(0, perFrame) as Float32Array, i * perFrame));
       return split(await detector.infer(stacked, frames.length, height, width), frames.length);
     } finally {
       give(key, stacked);
@@ -75,7 +76,8 @@ export function detectorRunBatch(detector: BatchableDetector): RunBatch<FrameTen
   return async (inputs) => {
     const groups = new Map<string, number[]>();
     inputs.forEach((frame, i) => {
-      const key = `${frame.height}x${frame.width}`;
+      // Like with like: a frame not of the model's element type is converted by the detector, group by group.
+      const key = `${frame.height}x${frame.width}:${elementTypeOf(frame.data)}`;
       const group = groups.get(key);
       if (group) group.push(i);
       else groups.set(key, [i]);

@@ -30,7 +30,7 @@ ${classes.length ? `<table id="counts"><thead><tr><th>Class</th><th>Unique objec
 <h2>Objects</h2>
 <table id="objects"><thead><tr><th>#</th><th>Class</th><th>First seen (s)</th><th>Last seen (s)</th><th>Frames</th><th>Max confidence</th></tr></thead><tbody>${objectRows}</tbody></table>
 <h2>Analysis</h2>
-<p>Video ${v.width}×${v.height}, ${v.fps} fps, ${v.durationSec} s. Model ${esc(a.model)} at ${a.inputSize[0]}×${a.inputSize[1]} on ${esc(a.executionProvider)},
+<p>Video ${v.width}×${v.height}, ${v.fps} fps, ${v.durationSec} s. Model ${esc(a.model)} at ${a.inputSize[0]}×${a.inputSize[1]} on ${esc(a.executionProvider)}${a.precision === 'fp16' ? ' (fp16)' : ''},
 every ${a.stride} frame(s), ${a.framesAnalysed} frames analysed, confidence ≥ ${a.conf}, IoU ${a.iou}.
 Quality: ${q.droppedTracks} short tracks dropped, ${q.classFlips} class flips, ${q.sceneCuts} scene cuts. Tally ${esc(a.tallyVersion)}.</p>
 </body></html>

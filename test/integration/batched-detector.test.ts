@@ -24,7 +24,7 @@ function syntheticFrame(seed: number, height: number, width: number): FrameTenso
   return { data, height, width };
 }
 
-function maxAbsDiff(a: Float32Array, b: Float32Array): number {
+function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   expect(a.length).toBe(b.length);
   let max = 0;
   for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i] - b[i]));

@@ -31,6 +31,25 @@ describe('FrameSource', () => {
     expect(Buffer.from(frame!.tensor.buffer).equals(Buffer.from(expected.buffer))).toBe(true);
   });
 
+  it('delivers float16 bits for an FP16 model: the same as planarToTensor into a Uint16Array', async () => {
+    const args = frameSourceArgs(spec);
+    const raw = execFileSync('ffmpeg', [...args.slice(0, -1), '-frames:v', '1', 'pipe:1'], { maxBuffer: 16 << 20 });
+    const expected = new Uint16Array(3 * 640 * 384);
+    planarToTensor(new Uint8Array(raw.buffer, raw.byteOffset, raw.length), expected, 0, 640, 384);
+    const source = new FrameSource({ ...spec, tensorType: 'float16' }, 2);
+    const first = await source.next();
+    expect(first?.tensor).toBeInstanceOf(Uint16Array);
+    expect(Buffer.from(first!.tensor.buffer).equals(Buffer.from(expected.buffer))).toBe(true);
+    source.release(first!); // the slot comes back as float16 too
+    for (let i = 0; i < 3; i++) {
+      const f = await source.next();
+      expect(f?.tensor).toBeInstanceOf(Uint16Array);
+      source.release(f!);
+    }
+    source.close();
+    expect(expected.some((v) => v !== 0)).toBe(true);
+  });
+
   it('delivers every Nth frame with its source index, through a pool smaller than the video', async () => {
     const source = new FrameSource({ ...spec, stride: 7 }, 2);
     const indices: number[] = [];

@@ -244,7 +244,7 @@ function ReportBody({ jobId, report, videoDeleted }: { jobId: string; report: Re
             </dd>
             <dt>Model</dt>
             <dd>
-              {a.model} at {a.inputSize[0]}×{a.inputSize[1]}, {a.executionProvider}
+              {a.model} at {a.inputSize[0]}×{a.inputSize[1]}, {a.executionProvider}{a.precision === 'fp16' ? ' (fp16)' : ''}
             </dd>
             <dt>Thresholds</dt>
             <dd>

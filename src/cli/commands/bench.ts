@@ -60,7 +60,7 @@ export function registerBench(program: Command): void {
               inputWidth: input.width,
               inputHeight: input.height,
               batch: 1,
-              precision: 'fp32',
+              precision: detector.inputType === 'float16' ? 'fp16' : 'fp32',
               threads: threads || undefined,
               inferenceFps: bare.fps,
               // pipelineFps is defined at stride 1: each decoded frame analysed.
