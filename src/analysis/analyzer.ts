@@ -2,6 +2,7 @@
  * The analysis core's entry point: video file in, Report out. Used by the CLI, the worker and tests.
  * One Analyzer keeps one loaded model (ONNX session) and serves many videos in turn.
  */
+import type { BatcherStats } from '../inference/batcher.js';
 import type { Report } from './report.types.js';
 
 export interface AnalyzerOptions {
@@ -46,6 +47,12 @@ export interface Analyzer {
   analyze(videoPath: string, options?: AnalyzeOptions): Promise<Report>;
   /** The execution provider actually in use (e.g. 'cpu', 'cuda'). */
   readonly executionProvider: string;
+  /** The model's input and output precision ('fp16' for an FP16 export). */
+  readonly precision: 'fp32' | 'fp16';
+  /** The model file's name, e.g. 'yolov5n-dynamic.onnx'. */
+  readonly modelName: string;
+  /** Dynamic batching so far (batches, frames, sizes): the worker's inference metrics. */
+  batchStats(): BatcherStats;
   close(): Promise<void>;
 }
 

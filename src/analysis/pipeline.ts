@@ -85,6 +85,14 @@ export class VideoAnalyzer implements Analyzer {
     return this.detector.executionProvider;
   }
 
+  get precision(): 'fp32' | 'fp16' {
+    return this.detector.metadata.inputType === 'float16' ? 'fp16' : 'fp32';
+  }
+
+  get modelName(): string {
+    return path.basename(this.modelPath);
+  }
+
   /** Batching so far: batches, frames, mean batch size, histogram (for metrics and benchmarks). */
   batchStats(): BatcherStats {
     return this.batched.stats();
@@ -200,7 +208,7 @@ export class VideoAnalyzer implements Analyzer {
         stride: settings.stride,
         framesAnalysed: frames,
         executionProvider: this.detector.executionProvider,
-        precision: meta.inputType === 'float16' ? 'fp16' : 'fp32',
+        precision: this.precision,
         tracker: tracker.describe(),
         tallyVersion,
       },

@@ -43,7 +43,7 @@ export class ReadinessController {
     if (runsWorker(this.env)) {
       checks.push(() =>
         this.engine.modelLoaded
-          ? this.indicators.check('model').up({ executionProvider: this.engine.executionProvider })
+          ? this.indicators.check('model').up({ executionProvider: this.engine.executionProvider, precision: this.engine.inference()?.precision })
           : this.indicators.check('model').down('model not loaded yet'),
       );
     }

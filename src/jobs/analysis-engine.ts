@@ -2,6 +2,7 @@ import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import type { Analyzer } from '../analysis/analyzer.js';
 import { createAnalyzer, probeVideo } from '../analysis/index.js';
 import type { VideoProbe } from '../analysis/probe.types.js';
+import type { BatcherStats } from '../inference/batcher.js';
 import { analyzerOptionsFromEnv } from '../config/analyzer-options.js';
 import { TALLY_ENV } from '../config/config.module.js';
 import type { TallyEnv } from '../config/env.js';
@@ -15,6 +16,15 @@ export interface AnalysisEngine {
   readonly modelLoaded: boolean;
   /** The execution provider in use once the model is loaded (e.g. 'cpu', 'cuda'). */
   readonly executionProvider: string | undefined;
+  /** The loaded model's provider, precision, file name and batching so far; undefined until loaded. */
+  inference(): InferenceInfo | undefined;
+}
+
+export interface InferenceInfo {
+  executionProvider: string;
+  precision: 'fp32' | 'fp16';
+  model: string;
+  batch: BatcherStats;
 }
 
 export const ANALYSIS_ENGINE = Symbol('ANALYSIS_ENGINE');
@@ -33,6 +43,11 @@ export class CoreAnalysisEngine implements AnalysisEngine, OnApplicationShutdown
 
   get executionProvider(): string | undefined {
     return this.loaded?.executionProvider;
+  }
+
+  inference(): InferenceInfo | undefined {
+    const a = this.loaded;
+    return a && { executionProvider: a.executionProvider, precision: a.precision, model: a.modelName, batch: a.batchStats() };
   }
 
   probe(path: string): Promise<VideoProbe> {

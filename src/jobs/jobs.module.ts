@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { WebhooksModule } from '../webhooks/webhooks.module.js';
 import { ANALYSIS_ENGINE, CoreAnalysisEngine } from './analysis-engine.js';
 import { AnalysisWorker } from './analysis.worker.js';
+import { InferenceMetrics } from './inference-metrics.js';
 import { JobEventsService } from './job-events.service.js';
 import { JobLifecycle } from './job-lifecycle.js';
 import { JobMetrics } from './job-metrics.js';
@@ -22,6 +23,7 @@ import { JobsService } from './jobs.service.js';
     JobEventsService,
     JobLifecycle,
     JobMetrics,
+    InferenceMetrics,
   ],
   exports: [ANALYSIS_ENGINE, JobsService, JobSubmissionService, JobLifecycle, JobEventsService],
 })

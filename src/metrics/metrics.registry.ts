@@ -24,6 +24,17 @@ export class MetricsRegistry {
     buckets: [5, 15, 30, 60, 120, 300, 600, 900, 1200, 1800, 3600],
     registers: [this.registry],
   });
+  readonly inferenceInfo = new Gauge({
+    name: 'tally_inference_info',
+    help: "The model this worker loaded: 1 with its execution provider (tensorrt, cuda, cpu), precision and file",
+    labelNames: ['provider', 'precision', 'model'],
+    registers: [this.registry],
+  });
+  readonly inferenceBatches = new Counter({ name: 'tally_inference_batches_total', help: 'Inference calls of the shared batcher (this worker)', registers: [this.registry] });
+  readonly inferenceFrames = new Counter({ name: 'tally_inference_frames_total', help: 'Frames run through the shared batcher (this worker)', registers: [this.registry] });
+  readonly inferenceFailedBatches = new Counter({ name: 'tally_inference_failed_batches_total', help: 'Inference calls that failed (this worker)', registers: [this.registry] });
+  readonly inferenceMeanBatch = new Gauge({ name: 'tally_inference_mean_batch_size', help: 'Frames per inference call since start (this worker): low on a GPU means it waits for frames', registers: [this.registry] });
+  readonly inferenceQueued = new Gauge({ name: 'tally_inference_queued_frames', help: 'Frames waiting for a batch now (this worker)', registers: [this.registry] });
   readonly jobsFinished = new Counter({ name: 'tally_jobs_finished_total', help: 'Jobs finished by this worker, by status', labelNames: ['status'], registers: [this.registry] });
 
   constructor() {

@@ -104,8 +104,14 @@ describe('end to end: upload → worker → report', () => {
 
   it('is ready with the model loaded (worker role)', async () => {
     const res = await request(t.server).get('/readyz').expect(200);
-    expect(res.body.details.model).toEqual({ status: 'up', executionProvider: 'cpu' });
+    expect(res.body.details.model).toEqual({ status: 'up', executionProvider: 'cpu', precision: 'fp32' });
     const metrics = await request(t.server).get('/metrics').expect(200);
+    expect(metrics.text).toMatch(/tally_inference_info\{provider="cpu",precision="fp32",model="yolov5n\.onnx"\} 1/);
+    const frames = Number(/tally_inference_frames_total (\d+)/.exec(metrics.text)?.[1]);
+    const [{ n }] = await t.db.query('SELECT sum(frames_analysed)::int AS n FROM jobs');
+    expect(frames).toBe(n); // every analysed frame went through the shared batcher once
+    expect(Number(/tally_inference_batches_total (\d+)/.exec(metrics.text)?.[1])).toBeGreaterThan(0);
+    expect(metrics.text).toMatch(/tally_inference_mean_batch_size \d/);
     expect(metrics.text).toMatch(/tally_jobs_finished_total\{status="succeeded"\} 1/);
     expect(metrics.text).toMatch(/tally_job_latency_seconds_count\{status="succeeded"\} 1/);
   });
