@@ -16,6 +16,8 @@ export interface AnalyzerOptions {
   deviceId?: number;
   /** TensorRT engine cache directory. */
   tensorrtCacheDir?: string;
+  /** TensorRT builds FP16 engines from an FP32 model. */
+  tensorrtFp16?: boolean;
   /**
    * Dynamic batching of frames across the videos this Analyzer serves at once (and within one
    * video): most frames per inference call, most ms a frame waits for its batch, most frames of

@@ -39,6 +39,11 @@ export interface DetectorOptions {
    * the provider honours those with the binding's V2 options must be checked on a GPU machine.
    */
   tensorrtCacheDir?: string;
+  /**
+   * Let TensorRT build FP16 engines from an FP32 model (exported as ORT_TENSORRT_FP16_ENABLE=1, which the
+   * provider reads when it gets no options of its own, as through this binding). Default false.
+   */
+  tensorrtFp16?: boolean;
   /** ONNX Runtime graph optimisation level. Default 'all'. */
   graphOptimizationLevel?: 'disabled' | 'basic' | 'extended' | 'all';
 }
@@ -69,7 +74,17 @@ export class Detector {
     readonly executionProvider: ExecutionProviderName,
     /** Why preferred providers were skipped, e.g. "cuda: libcublas.so.12 not found". */
     readonly providerFailures: readonly string[],
+    private readonly tensorrtFp16 = false,
   ) {}
+
+  /**
+   * The precision the model computes in: fp16 for an FP16 model, or on TensorRT with FP16 engines
+   * allowed; fp32 otherwise. Reports and metrics record it.
+   */
+  get precision(): 'fp32' | 'fp16' {
+    if (this.metadata.inputType === 'float16') return 'fp16';
+    return this.executionProvider === 'tensorrt' && this.tensorrtFp16 ? 'fp16' : 'fp32';
+  }
 
   /** Loads the model with the first execution provider that works. Throws UsageError if none does. */
   static async load(options: DetectorOptions): Promise<Detector> {
@@ -87,7 +102,7 @@ export class Detector {
         continue;
       }
       try {
-        return new Detector(session, describeModel(options.modelPath, file, session), name, failures);
+        return new Detector(session, describeModel(options.modelPath, file, session), name, failures, options.tensorrtFp16 ?? false);
       } catch (err) {
         await session.release();
         throw err;
@@ -215,6 +230,7 @@ function sessionOptions(provider: ExecutionProviderName, options: DetectorOption
   if (provider === 'cuda') ep = { name: 'cuda', deviceId };
   else if (provider === 'tensorrt') {
     if (options.tensorrtCacheDir) exportTensorrtCacheEnv(options.tensorrtCacheDir);
+    if (options.tensorrtFp16) process.env.ORT_TENSORRT_FP16_ENABLE = '1';
     ep = {
       name: 'tensorrt',
       deviceId,

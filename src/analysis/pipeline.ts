@@ -86,7 +86,7 @@ export class VideoAnalyzer implements Analyzer {
   }
 
   get precision(): 'fp32' | 'fp16' {
-    return this.detector.metadata.inputType === 'float16' ? 'fp16' : 'fp32';
+    return this.detector.precision;
   }
 
   get modelName(): string {
@@ -230,6 +230,7 @@ export async function createAnalyzer(options: AnalyzerOptions): Promise<VideoAna
     executionProviders: options.executionProviders,
     deviceId: options.deviceId,
     tensorrtCacheDir: options.tensorrtCacheDir || undefined,
+    tensorrtFp16: options.tensorrtFp16,
   });
   return new VideoAnalyzer(detector, options.modelPath, options);
 }

@@ -9,6 +9,7 @@ export function analyzerOptionsFromEnv(env: TallyEnv, overrides: Partial<Analyze
     executionProviders: env.executionProviders,
     deviceId: env.deviceId,
     tensorrtCacheDir: env.tensorrtCacheDir || undefined,
+    tensorrtFp16: env.tensorrtFp16,
     batch: { maxBatchSize: env.batchMaxSize, maxWaitMs: env.batchMaxWaitMs, maxQueuedPerJob: env.batchMaxQueuedPerJob },
     hwaccelDecode: env.hwaccelDecode,
     ...overrides,

@@ -161,6 +161,24 @@ describe('Detector.load', () => {
     }
   });
 
+  it('TensorRT settings reach the provider through its environment; precision follows the provider that loaded', async () => {
+    const saved = { fp16: process.env.ORT_TENSORRT_FP16_ENABLE, cache: process.env.ORT_TENSORRT_CACHE_PATH };
+    const d = await Detector.load({ modelPath, threads: 1, executionProviders: ['tensorrt', 'cpu'], tensorrtFp16: true, tensorrtCacheDir: '/tmp/tally-trt-cache' });
+    try {
+      expect(process.env.ORT_TENSORRT_FP16_ENABLE).toBe('1');
+      expect(process.env.ORT_TENSORRT_ENGINE_CACHE_ENABLE).toBe('1');
+      expect(process.env.ORT_TENSORRT_CACHE_PATH).toBe('/tmp/tally-trt-cache');
+      // FP16 engines only on TensorRT: where it does not load (no GPU here), the CPU computes in fp32.
+      expect(d.precision).toBe(d.executionProvider === 'tensorrt' ? 'fp16' : 'fp32');
+    } finally {
+      await d.close();
+      for (const [k, v] of [['ORT_TENSORRT_FP16_ENABLE', saved.fp16], ['ORT_TENSORRT_CACHE_PATH', saved.cache]] as const) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
+    }
+  });
+
   it('rejects an unknown provider and a missing model with a UsageError', async () => {
     await expect(Detector.load({ modelPath, executionProviders: ['tpu'] })).rejects.toThrow(/unknown execution provider 'tpu'/);
     await expect(Detector.load({ modelPath: '/nonexistent/model.onnx' })).rejects.toThrow(/model file not found/);

@@ -3,7 +3,7 @@ import { ConfigError, loadEnv } from '../../src/config/env.js';
 
 describe('loadEnv: inference settings', () => {
   it('defaults to the CPU configuration: cpu provider, no batching', () => {
-    expect(loadEnv({})).toMatchObject({ executionProviders: ['cpu'], deviceId: 0, tensorrtCacheDir: '', batchMaxSize: 1, batchMaxWaitMs: 0, batchMaxQueuedPerJob: 64 });
+    expect(loadEnv({})).toMatchObject({ executionProviders: ['cpu'], deviceId: 0, tensorrtCacheDir: '', tensorrtFp16: false, batchMaxSize: 1, batchMaxWaitMs: 0, batchMaxQueuedPerJob: 64 });
   });
 
   it('reads the GPU configuration', () => {
@@ -11,6 +11,7 @@ describe('loadEnv: inference settings', () => {
       TALLY_EXECUTION_PROVIDERS: 'tensorrt, cuda,cpu',
       TALLY_DEVICE_ID: '1',
       TALLY_TENSORRT_CACHE_DIR: '/data/trt-cache',
+      TALLY_TENSORRT_FP16: 'true',
       TALLY_BATCH_MAX_SIZE: '32',
       TALLY_BATCH_MAX_WAIT_MS: '5',
       TALLY_BATCH_MAX_QUEUED_PER_JOB: '128',
@@ -19,6 +20,7 @@ describe('loadEnv: inference settings', () => {
       executionProviders: ['tensorrt', 'cuda', 'cpu'],
       deviceId: 1,
       tensorrtCacheDir: '/data/trt-cache',
+      tensorrtFp16: true,
       batchMaxSize: 32,
       batchMaxWaitMs: 5,
       batchMaxQueuedPerJob: 128,
