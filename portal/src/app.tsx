@@ -1,9 +1,10 @@
 import { lazy, Suspense, useEffect, useRef } from 'react';
 import { Link, navigate, useLocation } from './router.js';
 import { useSession } from './session.js';
+import { AccountPage } from './pages/account.js';
 import { JobsPage } from './pages/jobs.js';
 import { KeysPage } from './pages/keys.js';
-import { SignInPage, SignUpPage } from './pages/sign-in.js';
+import { ResetPasswordPage, SignInPage, SignUpPage } from './pages/sign-in.js';
 import { UsagePage } from './pages/usage.js';
 
 // The report page (charts, tables) loads on demand: the job list stays light.
@@ -13,9 +14,12 @@ const NAV = [
   { to: '/', label: 'Jobs' },
   { to: '/keys', label: 'API keys & webhooks' },
   { to: '/usage', label: 'Usage' },
+  { to: '/account', label: 'Account' },
 ];
 
 const PUBLIC = new Set(['/signin', '/signup']);
+/** Pages for signed-in and signed-out people alike. */
+const OPEN = new Set(['/reset-password']);
 // Keep in step with APP_ROUTES in src/portal/portal-static.ts (the server answers index.html on those only).
 
 export function App() {
@@ -25,7 +29,7 @@ export function App() {
 
   // Signed out on a private page → sign in; signed in on sign-in/up → jobs.
   useEffect(() => {
-    if (me === null && !PUBLIC.has(path)) navigate(`/signin`, true);
+    if (me === null && !PUBLIC.has(path) && !OPEN.has(path)) navigate(`/signin`, true);
     if (me && PUBLIC.has(path)) navigate('/', true);
   }, [me, path]);
 
@@ -36,11 +40,13 @@ export function App() {
 
   let page;
   if (me === undefined) page = <p className="muted" role="status">Loading…</p>;
+  else if (path === '/reset-password') page = <ResetPasswordPage />;
   else if (path === '/signup' && !me) page = <SignUpPage />;
   else if (path === '/signin' || !me) page = <SignInPage />;
   else if (path === '/') page = <JobsPage />;
   else if (path === '/keys') page = <KeysPage />;
   else if (path === '/usage') page = <UsagePage />;
+  else if (path === '/account') page = <AccountPage />;
   else if (/^\/jobs\/[0-9a-f-]{36}$/i.test(path)) page = <ReportPage jobId={path.slice(6)} />;
   else page = <NotFound />;
 

@@ -10,6 +10,7 @@ import { JobsService } from '../jobs/jobs.service.js';
 import { effectiveLimits } from '../quotas/limits.js';
 import { Tenant, type QuotaOverrides, type TenantStatus } from '../tenants/tenant.entity.js';
 import { TenantsService } from '../tenants/tenants.service.js';
+import { PasswordResetsService, type ResetLink } from '../users/password-resets.service.js';
 import { quotaOverridesFromForm } from './quota-form.js';
 import { can, quotaChangeProblem, type StaffPrincipal } from './roles.js';
 
@@ -28,6 +29,7 @@ export class AdminOperations {
     private readonly apiKeys: ApiKeysService,
     private readonly tenants: TenantsService,
     private readonly ledger: UsageLedgerService,
+    private readonly passwords: PasswordResetsService,
   ) {}
 
   private require(staff: StaffPrincipal, permission: Parameters<typeof can>[1]): void {
@@ -56,6 +58,12 @@ export class AdminOperations {
     if (!key) throw new NotFoundError('API key');
     if (key.revokedAt) throw new BadRequestError('already_revoked', 'this key is already revoked');
     await this.apiKeys.revoke(key.tenantId, id);
+  }
+
+  /** A single-use, one-hour password reset link for a portal user (older links of theirs stop working). */
+  async passwordResetLink(staff: StaffPrincipal, userId: string): Promise<ResetLink> {
+    this.require(staff, 'resetPassword');
+    return this.passwords.createLink(userId, staff.email);
   }
 
   /** Applies the change-quota form; support only within the plan (quotaChangeProblem). */

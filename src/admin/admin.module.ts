@@ -8,6 +8,7 @@ import { TALLY_ENV } from '../config/config.module.js';
 import { applyAdminJsProcessEnv, type TallyEnv } from '../config/env.js';
 import { JobsModule } from '../jobs/jobs.module.js';
 import { ReportsModule } from '../reports/reports.module.js';
+import { UsersModule } from '../users/users.module.js';
 import { AdminOperations } from './admin-operations.service.js';
 import { AdminReportsController } from './admin-reports.controller.js';
 import { TallyAdminLoader } from './admin.loader.js';
@@ -22,7 +23,7 @@ import { StaffGuard } from './staff.guard.js';
 const SERVICES = [StaffSessions, StaffAuthService, AuditService, EconomicsService, DashboardService, AdminOperations, StaffGuard];
 
 /** The panel's services (cheap: no AdminJS). */
-@Module({ imports: [JobsModule, BillingModule, ReportsModule], providers: SERVICES, exports: SERVICES })
+@Module({ imports: [JobsModule, BillingModule, ReportsModule, UsersModule], providers: SERVICES, exports: SERVICES })
 export class AdminServicesModule {}
 
 /**

@@ -140,7 +140,27 @@ export function buildResources({ db, ops, audit, components }: ResourceDeps): Re
       filterProperties: ['email', 'tenantId'],
       editProperties: ['email', 'tenantId'],
       properties: { passwordHash: hidden },
-      actions: builtIns(hooks, { create: false, edit: 'edit', delete: 'delete' }),
+      actions: {
+        ...builtIns(hooks, { create: false, edit: 'edit', delete: 'delete' }),
+        // The link is shown to the staff member only (never stored: the database keeps its hash, the audit log
+        // says who made one); they pass it to the customer through a channel that proves who they are.
+        passwordResetLink: formAction(
+          'resetPassword',
+          {
+            description:
+              'Creates a single-use link, valid 1 hour, with which this user sets a new password (their sessions end). Send it only to the account’s own email address. Older links stop working.',
+            submitLabel: 'Create reset link',
+          },
+          components.ActionForm,
+          () => true,
+          async (staff, id) => {
+            const link = await ops.passwordResetLink(staff, id);
+            return `Reset link for ${link.email}, valid until ${link.expiresAt.toISOString().slice(0, 16).replace('T', ' ')} UTC, single use: ${link.url}`;
+          },
+          hooks,
+          'Key',
+        ),
+      },
     },
   };
 

@@ -12,6 +12,7 @@ export const PERMISSIONS = [
   'retryJob',
   'cancelJob',
   'revokeApiKey',
+  'resetPassword', // a single-use link for a customer locked out of the portal
   'raiseQuota', // within the tenant's plan limits (quotaChangeProblem)
   'setAnyQuota', // beyond the plan, or lower
   'edit', // generic edit forms (tenants' plans and status included)
@@ -23,7 +24,7 @@ export const PERMISSIONS = [
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
-const SUPPORT: readonly Permission[] = ['view', 'retryJob', 'cancelJob', 'revokeApiKey', 'raiseQuota'];
+const SUPPORT: readonly Permission[] = ['view', 'retryJob', 'cancelJob', 'revokeApiKey', 'resetPassword', 'raiseQuota'];
 
 export const GRANTS: Record<StaffRole, readonly Permission[]> = {
   support: SUPPORT,

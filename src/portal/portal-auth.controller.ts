@@ -3,8 +3,9 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { UnauthorizedError } from '../common/errors.js';
 import { LoginThrottle } from './login-throttle.js';
+import { PasswordResetsService } from '../users/password-resets.service.js';
 import { PortalAuthService } from './portal-auth.service.js';
-import { SignInDto, SignUpDto, type MeView } from './portal-auth.dto.js';
+import { PasswordChangeDto, PasswordResetDto, SignInDto, SignUpDto, type MeView } from './portal-auth.dto.js';
 import { checkCsrf, PortalSessions } from './portal-sessions.js';
 
 /** The portal's sign-up, sign-in, sign-out and "who am I", on an HttpOnly session cookie. */
@@ -15,6 +16,7 @@ export class PortalAuthController {
     private readonly auth: PortalAuthService,
     private readonly sessions: PortalSessions,
     private readonly throttle: LoginThrottle,
+    private readonly passwords: PasswordResetsService,
   ) {}
 
   @Post('signup')
@@ -53,6 +55,45 @@ export class PortalAuthController {
   async signOut(@Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<void> {
     checkCsrf(req);
     res.setHeader('Set-Cookie', await this.sessions.destroy(req));
+  }
+
+  @Post('password-reset')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Set a new password with a reset link from support (single use, 1 hour); ends every session of the user and signs in' })
+  async resetPassword(@Body() dto: PasswordResetDto, @Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<MeView> {
+    checkCsrf(req);
+    const ip = req.ip ?? '';
+    await this.throttle.check('password-reset', ip);
+    let user;
+    try {
+      user = await this.passwords.reset(dto.token, dto.password);
+    } catch (err) {
+      if ((err as { code?: string }).code === 'reset_link_invalid') await this.throttle.failed('password-reset', ip);
+      throw err;
+    }
+    res.setHeader('Set-Cookie', await this.sessions.create({ userId: user.userId, tenantId: user.tenantId, email: user.email }));
+    return this.auth.me(user.userId, user.tenantId);
+  }
+
+  @Post('password')
+  @HttpCode(204)
+  @ApiOperation({ summary: "Change the signed-in user's password (the current one is required); ends their other sessions" })
+  async changePassword(@Body() dto: PasswordChangeDto, @Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<void> {
+    checkCsrf(req);
+    const found = await this.sessions.lookup(req);
+    if (!found) throw new UnauthorizedError('not_signed_in', 'not signed in');
+    const { session } = found;
+    const ip = req.ip ?? '';
+    await this.throttle.check(session.email, ip);
+    try {
+      await this.passwords.change(session.userId, dto.currentPassword, dto.newPassword);
+    } catch (err) {
+      if ((err as { code?: string }).code === 'invalid_credentials') await this.throttle.failed(session.email, ip);
+      throw err;
+    }
+    // Every session from before the change is void now, this one included: start a new one for this browser.
+    await this.sessions.destroy(req);
+    res.setHeader('Set-Cookie', await this.sessions.create({ userId: session.userId, tenantId: session.tenantId, email: session.email }));
   }
 
   @Get('me')

@@ -38,3 +38,27 @@ export interface MeView {
   /** 'gcs': uploads go straight to the bucket through signed URLs; 'local': to this API. */
   storage: 'local' | 'gcs';
 }
+
+export class PasswordResetDto {
+  @ApiProperty({ description: 'The token from the reset link (the part after #token=)' })
+  @IsString()
+  @Length(1, 200)
+  token: string;
+
+  @ApiProperty({ description: 'The new password (same rules as at sign-up)' })
+  @IsString()
+  @MaxLength(200)
+  password: string;
+}
+
+export class PasswordChangeDto {
+  @ApiProperty()
+  @IsString()
+  @Length(1, 200)
+  currentPassword: string;
+
+  @ApiProperty({ description: 'At least 10 characters, not only digits, not containing the email' })
+  @IsString()
+  @MaxLength(200)
+  newPassword: string;
+}

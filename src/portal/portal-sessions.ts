@@ -51,9 +51,15 @@ export class PortalSessions {
     this.secure = env.publicUrl.startsWith('https:');
   }
 
-  private async tenantStatus(tenantId: string): Promise<TenantStatus | undefined> {
-    const [row] = (await this.db.query('SELECT status FROM tenants WHERE id = $1', [tenantId])) as { status: TenantStatus }[];
-    return row?.status;
+  /** The tenant's status, or undefined when the session is void: its user is gone or changed password since. */
+  private async sessionStatus(session: PortalSession): Promise<TenantStatus | undefined> {
+    const [row] = (await this.db.query(
+      'SELECT t.status, u.password_changed_at FROM users u JOIN tenants t ON t.id = u.tenant_id WHERE u.id = $1 AND u.tenant_id = $2',
+      [session.userId, session.tenantId],
+    )) as { status: TenantStatus; password_changed_at: Date | null }[];
+    if (!row) return undefined;
+    if (row.password_changed_at && row.password_changed_at.getTime() > Date.parse(session.createdAt)) return undefined;
+    return row.status;
   }
 
   private key(token: string): string {
@@ -87,8 +93,8 @@ export class PortalSessions {
     let value: { session: PortalSession; status: TenantStatus } | null = null;
     if (raw) {
       const session = JSON.parse(raw) as PortalSession;
-      const status = await this.tenantStatus(session.tenantId);
-      if (status) value = { session, status }; // a deleted tenant's sessions are void
+      const status = await this.sessionStatus(session);
+      if (status) value = { session, status }; // a deleted tenant's or user's sessions, and those older than a password change, are void
     }
     this.cache.set(token, value);
     return value;

@@ -1,6 +1,7 @@
 import { Global, type MiddlewareConsumer, Module, type NestModule, RequestMethod } from '@nestjs/common';
 import { JobsModule } from '../jobs/jobs.module.js';
 import { ReportsModule } from '../reports/reports.module.js';
+import { UsersModule } from '../users/users.module.js';
 import { LoginThrottle } from './login-throttle.js';
 import { PortalAuthController } from './portal-auth.controller.js';
 import { PortalAuthService } from './portal-auth.service.js';
@@ -19,7 +20,7 @@ import { ThumbnailsService } from './thumbnails.service.js';
  */
 @Global()
 @Module({
-  imports: [JobsModule, ReportsModule],
+  imports: [JobsModule, ReportsModule, UsersModule],
   controllers: [PortalAuthController, PortalJobsController, PortalSettingsController, ThumbnailsController],
   providers: [PortalSessions, PortalAuthService, LoginThrottle, PortalJobsService, ThumbnailsService],
   exports: [PortalSessions],

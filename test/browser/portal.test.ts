@@ -7,6 +7,7 @@ import type { Queue } from 'bull';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import request from 'supertest';
 import { TenantsService } from '../../src/tenants/tenants.service.js';
+import { PasswordResetsService } from '../../src/users/password-resets.service.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { freePort, launchChromium, screenshotter } from '../support/browser.js';
 import { sharedVideo } from '../support/paths.js';
@@ -292,4 +293,48 @@ describe('the customer portal in Chromium', () => {
     await page.getByTestId('job-row').first().waitFor();
     expect(consoleErrors).toEqual([]);
   });
+
+  it('changes the password on the account page; a reset link from support sets another and signs the other browser out', async () => {
+    const second = 'another long passphrase';
+    const third = 'yet another passphrase';
+    await page.getByRole('link', { name: 'Account' }).click();
+    const form = page.getByTestId('password-form');
+    await form.getByLabel('Current password').fill('not the password');
+    await form.getByLabel('New password', { exact: true }).fill(second);
+    await form.getByLabel('New password again').fill(second);
+    await form.getByRole('button', { name: 'Change password' }).click();
+    expect(await textWhen(form.getByTestId('form-error'), 'wrong')).toBe('the current password is wrong');
+    await form.getByLabel('Current password').fill(PASSWORD);
+    await form.getByLabel('New password', { exact: true }).fill(second);
+    await form.getByLabel('New password again').fill(second);
+    await form.getByRole('button', { name: 'Change password' }).click();
+    await form.getByTestId('password-changed').waitFor();
+    await shot(page, '12-account-password-changed');
+
+    // Support sends a reset link (admin panel); the customer opens it in another browser.
+    const me = (await (await page.request.get(`${base}/v1/auth/me`)).json()) as { user: { id: string } };
+    const link = await t.app.get(PasswordResetsService).createLink(me.user.id, 'support@tally.example');
+    const ctxC = await browser.newContext();
+    try {
+      const other = await ctxC.newPage();
+      await other.goto(link.url);
+      const reset = other.getByTestId('reset-form');
+      await reset.getByLabel('New password', { exact: true }).fill(third);
+      await reset.getByLabel('New password again').fill(third);
+      await shot(other, '13-reset-password');
+      await reset.getByRole('button', { name: 'Set password and sign in' }).click();
+      await other.getByTestId('job-row').first().waitFor();
+      expect(new URL(other.url()).hash).toBe(''); // the spent token is not left in the address bar
+    } finally {
+      await ctxC.close();
+    }
+    // The first browser's session started before the reset: it is over (sessions are cached up to 5 s).
+    await page.waitForTimeout(5200);
+    await page.reload();
+    await page.getByTestId('signin-form').waitFor();
+    await page.getByLabel('Email').fill('owner@acme.example');
+    await page.getByLabel('Password').fill(third);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByTestId('job-row').first().waitFor();
+  }, 60_000);
 });

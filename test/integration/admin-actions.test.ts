@@ -216,6 +216,23 @@ describe('admin panel actions, roles and audit log', () => {
     expect(JSON.stringify(audit)).not.toContain(key.hash); // secrets stay out of the log
   });
 
+  it('support creates a password reset link for a customer: shown once, works once, audited without the token', async () => {
+    const other = await t.createTenant('Locked Out', 'free');
+    const user = await t.db.getRepository(User).save({ tenantId: other.tenantId, email: 'locked@acme.test', passwordHash: null });
+    const res = await support.post(recordAction('User', user.id, 'passwordResetLink')).send({}).expect(200);
+    expect(res.body.notice.type).toBe('success');
+    const url = /(https?:\/\/\S+\/reset-password#token=[\w-]+)/.exec(res.body.notice.message)?.[1];
+    expect(url).toBeDefined();
+    expect(res.body.notice.message).toContain('locked@acme.test');
+    const token = new URL(url as string).hash.replace('#token=', '');
+    const set = await request(t.server).post('/v1/auth/password-reset').set('X-Requested-With', 'tally-portal').send({ token, password: 'a brand new passphrase' }).expect(200);
+    expect(set.body.user.email).toBe('locked@acme.test');
+    await request(t.server).post('/v1/auth/signin').set('X-Requested-With', 'tally-portal').send({ email: 'locked@acme.test', password: 'a brand new passphrase' }).expect(200);
+    const [audit] = await audits('passwordResetLink', user.id);
+    expect(audit).toMatchObject({ staffUserId: supportId, resource: 'User' });
+    expect(JSON.stringify(audit)).not.toContain(token);
+  });
+
   it('audits edits and deletions by an admin with the values before and after', async () => {
     const other = await t.createTenant('Renamed Ltd', 'free');
     await admin.post(recordAction('Tenant', other.tenantId, 'edit')).send({ name: 'Renamed Inc', planId: 'pro' }).expect(200);

@@ -10,7 +10,7 @@ const PRO: Limits = { maxConcurrentJobs: 10, maxVideoMinutesPerMonth: 20000, max
 
 describe('staff roles', () => {
   it('gives support view, retry, cancel, revoke and raise-quota only; admins everything; nobody without a session', () => {
-    expect(PERMISSIONS.filter((p) => can({ role: 'support' }, p))).toEqual(['view', 'retryJob', 'cancelJob', 'revokeApiKey', 'raiseQuota']);
+    expect(PERMISSIONS.filter((p) => can({ role: 'support' }, p))).toEqual(['view', 'retryJob', 'cancelJob', 'revokeApiKey', 'resetPassword', 'raiseQuota']);
     expect(PERMISSIONS.every((p) => can({ role: 'admin' }, p))).toBe(true);
     expect(can(null, 'view')).toBe(false);
     expect(can({ role: 'intern' as never }, 'view')).toBe(false);

@@ -40,6 +40,62 @@ export function SignInPage() {
       <p className="muted">
         New to Tally? <Link to="/signup">Create an account</Link>
       </p>
+      <p className="muted small" data-testid="forgot-password">
+        Forgot your password? Write to support from your account’s email address: they send you a reset link, valid for an hour.
+      </p>
+    </section>
+  );
+}
+
+/** /reset-password#token=…: the link support sent. The token stays in the fragment (never sent to any server but by this form). */
+export function ResetPasswordPage() {
+  const { setMe } = useSession();
+  const [token] = useState(() => new URLSearchParams(location.hash.slice(1)).get('token') ?? '');
+  const [error, setError] = useState<string | null>(token ? null : 'this page needs the whole link from your reset email: open it again, or ask support for a new one');
+  const [busy, setBusy] = useState(false);
+  const submit = async (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    const form = new FormData(e.currentTarget);
+    if (form.get('password') !== form.get('confirm')) {
+      setError('the two passwords differ');
+      return;
+    }
+    setBusy(true);
+    setError(null);
+    try {
+      const me = await api<Me>('/v1/auth/password-reset', { method: 'POST', body: { token, password: form.get('password') }, quiet401: true });
+      history.replaceState(null, '', '/reset-password'); // the token is spent: keep it out of the history
+      setMe(me);
+      navigate('/', true);
+    } catch (err) {
+      setError(message(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <section className="card narrow">
+      <h1>Choose a new password</h1>
+      <form onSubmit={(e) => void submit(e)} data-testid="reset-form" noValidate>
+        <Field
+          id="reset-password"
+          name="password"
+          label="New password"
+          type="password"
+          autoComplete="new-password"
+          required
+          minLength={10}
+          hint="At least 10 characters, not only digits, and not your email address. Every device signed in to your account is signed out."
+        />
+        <Field id="reset-confirm" name="confirm" label="New password again" type="password" autoComplete="new-password" required />
+        <ErrorMessage error={error} />
+        <button type="submit" disabled={busy || !token}>
+          {busy ? 'Saving…' : 'Set password and sign in'}
+        </button>
+      </form>
+      <p className="muted">
+        <Link to="/signin">Back to sign in</Link>
+      </p>
     </section>
   );
 }
