@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { Body, Controller, Get, HttpCode, Post, Put } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Post, Put } from '@nestjs/common';
 import { ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
@@ -7,6 +7,8 @@ import type { DataSource } from 'typeorm';
 import { ApiKeyAuth } from '../auth/api-key-auth.decorator.js';
 import { CurrentTenant, type TenantContext } from '../auth/tenant-context.js';
 import { NotFoundError } from '../common/errors.js';
+import { TALLY_ENV } from '../config/config.module.js';
+import type { TallyEnv } from '../config/env.js';
 import { QuotasService } from '../quotas/quotas.service.js';
 import type { Limits } from '../quotas/limits.js';
 import { parseUploadOptions } from '../uploads/upload-options.js';
@@ -35,6 +37,7 @@ export class PortalSettingsController {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly quotas: QuotasService,
+    @Inject(TALLY_ENV) private readonly env: TallyEnv,
   ) {}
 
   private async tenantRow(tenantId: string): Promise<{ webhook_url: string | null; webhook_secret: string }> {
@@ -53,7 +56,7 @@ export class PortalSettingsController {
   @Put('settings/webhook')
   @ApiOperation({ summary: 'Set (or clear) the default webhook URL' })
   async setWebhook(@CurrentTenant() t: TenantContext, @Body() dto: WebhookSettingsDto): Promise<WebhookSettingsView> {
-    const url = dto.url ? (parseUploadOptions({ callbackUrl: dto.url }).callbackUrl ?? null) : null; // same rules as a job's callbackUrl
+    const url = dto.url ? (parseUploadOptions({ callbackUrl: dto.url }, { allowPrivateCallbacks: this.env.webhookAllowPrivate }).callbackUrl ?? null) : null; // same rules as a job's callbackUrl
     await this.db.query('UPDATE tenants SET webhook_url = $2, updated_at = now() WHERE id = $1', [t.tenantId, url]);
     return this.webhook(t);
   }

@@ -44,7 +44,7 @@ export class SignedUploadsService {
 
   async create(tenantId: string, dto: CreateUploadDto): Promise<SignedUploadView> {
     const originalName = checkFileName(dto.fileName);
-    const { options, callbackUrl } = parseUploadOptions({ ...dto });
+    const { options, callbackUrl } = parseUploadOptions({ ...dto }, { allowPrivateCallbacks: this.env.webhookAllowPrivate });
     const limits = await this.quotas.limitsFor(tenantId);
     if (dto.sizeBytes !== undefined && dto.sizeBytes > limits.maxFileSizeBytes) throw fileTooLarge(limits.maxFileSizeBytes);
     const repo = this.db.getRepository(Upload);

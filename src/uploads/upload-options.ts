@@ -1,5 +1,6 @@
 import type { JobOptions } from '../jobs/job.entity.js';
 import { BadRequestError } from '../common/errors.js';
+import { blockedUrlReason } from '../webhooks/destination.js';
 
 export interface ParsedOptions {
   options: JobOptions;
@@ -8,8 +9,11 @@ export interface ParsedOptions {
 
 type Raw = Record<string, string | number | undefined | null>;
 
-/** Validates the client's analysis options (form fields or JSON); pure, so unit-tested. */
-export function parseUploadOptions(raw: Raw): ParsedOptions {
+/**
+ * Validates the client's analysis options (form fields or JSON); pure, so unit-tested. A callbackUrl must
+ * name a public host unless `allowPrivateCallbacks` (TALLY_WEBHOOK_ALLOW_PRIVATE).
+ */
+export function parseUploadOptions(raw: Raw, { allowPrivateCallbacks = false }: { allowPrivateCallbacks?: boolean } = {}): ParsedOptions {
   const options: JobOptions = {};
   const present = (v: unknown) => v !== undefined && v !== null && v !== '';
   if (present(raw.stride)) {
@@ -37,6 +41,8 @@ export function parseUploadOptions(raw: Raw): ParsedOptions {
     if ((url.protocol !== 'https:' && url.protocol !== 'http:') || value.length > 2048) {
       throw new BadRequestError('validation_failed', 'callbackUrl must be an absolute http(s) URL of at most 2048 characters');
     }
+    const blocked = allowPrivateCallbacks ? null : blockedUrlReason(url);
+    if (blocked) throw new BadRequestError('callback_url_not_public', `callbackUrl must point to a public host on the internet: ${blocked}`);
     callbackUrl = value;
   }
   return { options, callbackUrl };

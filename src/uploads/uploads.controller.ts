@@ -80,7 +80,7 @@ export class UploadsController {
       const originalName = checkFileName(file.fileName);
       if (!isAcceptableMediaType(file.mimeType)) throw new UnsupportedMediaTypeError(`the file is ${file.mimeType}, not a video: send video/* or application/octet-stream`);
       if (file.sizeBytes === 0) throw new BadRequestError('file_empty', 'the file is empty');
-      const { options, callbackUrl } = parseUploadOptions(received.fields);
+      const { options, callbackUrl } = parseUploadOptions(received.fields, { allowPrivateCallbacks: this.env.webhookAllowPrivate });
       const probe = await this.engine.probe(file.path);
       checkVideoLimits(limits, probe, file.sizeBytes); // fail fast; checked again, atomically, at admission
       const videoId = randomUUID();

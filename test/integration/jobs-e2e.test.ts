@@ -31,7 +31,8 @@ describe('end to end: upload → worker → report', () => {
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     hooks = { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`, received };
-    t = await startTestApp('jobs_e2e', { TALLY_ROLE: 'all', TALLY_INFERENCE_THREADS: '2' });
+    // The receiver is on 127.0.0.1: private destinations are allowed here (webhook-ssrf.test.ts checks the default).
+    t = await startTestApp('jobs_e2e', { TALLY_ROLE: 'all', TALLY_INFERENCE_THREADS: '2', TALLY_WEBHOOK_ALLOW_PRIVATE: 'true' });
     tenantA = await t.createTenant('A');
     tenantB = await t.createTenant('B');
   });

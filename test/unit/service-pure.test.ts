@@ -50,8 +50,20 @@ describe('upload options', () => {
     [{ stride: '2', analysisFps: '2' }, /not both/],
     [{ callbackUrl: 'ftp://x/y' }, /callbackUrl/],
     [{ callbackUrl: 'not a url' }, /callbackUrl/],
+    [{ callbackUrl: 'http://127.0.0.1:8080/hook' }, /callbackUrl must point to a public host on the internet: 127\.0\.0\.1 is a loopback address/],
+    [{ callbackUrl: 'http://169.254.169.254/computeMetadata/v1/' }, /169\.254\.169\.254 is a linkLocal address/],
+    [{ callbackUrl: 'http://10.0.0.7/hook' }, /10\.0\.0\.7 is a private address/],
+    [{ callbackUrl: 'http://[::1]/hook' }, /::1 is a loopback address/],
+    [{ callbackUrl: 'http://[::ffff:192.168.1.1]/hook' }, /private address/],
+    [{ callbackUrl: 'http://metadata.google.internal/x' }, /metadata\.google\.internal is not a public host name/],
+    [{ callbackUrl: 'http://localhost:3000/hook' }, /localhost is not a public host name/],
+    [{ callbackUrl: 'http://redis:6379/' }, /redis is not a public host name/],
   ])('%j is refused', (raw, message) => {
     expect(() => parseUploadOptions(raw)).toThrow(message);
+  });
+
+  it('private callback URLs pass when the deployment allows them (TALLY_WEBHOOK_ALLOW_PRIVATE)', () => {
+    expect(parseUploadOptions({ callbackUrl: 'http://10.0.0.7/hook' }, { allowPrivateCallbacks: true }).callbackUrl).toBe('http://10.0.0.7/hook');
   });
 
   it('checks Idempotency-Key and file names', () => {
