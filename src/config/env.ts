@@ -50,6 +50,8 @@ export interface TallyEnv {
   tensorrtFp16: boolean;
   /** Deliver webhooks to private, loopback and link-local addresses too (off: such callbacks are refused). */
   webhookAllowPrivate: boolean;
+  /** Event streams (SSE) send a ping this often, so proxies that drop silent connections keep them open. */
+  sseKeepaliveSeconds: number;
   /** Dynamic batching across a worker's jobs: most frames per inference call (1 = no batching, the CPU setting). */
   batchMaxSize: number;
   /** Most milliseconds a frame waits for its batch to fill. */
@@ -269,6 +271,7 @@ export function loadEnv(src: Source = process.env): TallyEnv {
     tensorrtCacheDir: src.TALLY_TENSORRT_CACHE_DIR ?? '',
     tensorrtFp16: boolVar(src, 'TALLY_TENSORRT_FP16', false),
     webhookAllowPrivate: boolVar(src, 'TALLY_WEBHOOK_ALLOW_PRIVATE', false),
+    sseKeepaliveSeconds: intVar(src, 'TALLY_SSE_KEEPALIVE_SECONDS', 25, 1, 300),
     batchMaxSize: intVar(src, 'TALLY_BATCH_MAX_SIZE', 1, 1, 1024),
     batchMaxWaitMs: intVar(src, 'TALLY_BATCH_MAX_WAIT_MS', 0, 0, 10_000),
     batchMaxQueuedPerJob: intVar(src, 'TALLY_BATCH_MAX_QUEUED_PER_JOB', 64, 1, 100_000),

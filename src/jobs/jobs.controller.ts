@@ -1,9 +1,11 @@
-import { Controller, Get, HttpCode, Param, Post, Query, Sse, type MessageEvent } from '@nestjs/common';
+import { Controller, Get, HttpCode, Inject, Param, Post, Query, Sse, type MessageEvent } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { concat, map, of, takeWhile, type Observable } from 'rxjs';
+import { concat, interval, map, merge, of, takeWhile, type Observable } from 'rxjs';
 import { ApiKeyAuth } from '../auth/api-key-auth.decorator.js';
 import { CurrentTenant, type TenantContext } from '../auth/tenant-context.js';
 import { UuidPipe } from '../common/uuid.pipe.js';
+import { TALLY_ENV } from '../config/config.module.js';
+import type { TallyEnv } from '../config/env.js';
 import { JobEventsService } from './job-events.service.js';
 import { FINAL_JOB_STATUSES } from './job.entity.js';
 import { toJobView, type JobView } from './job-view.js';
@@ -17,6 +19,7 @@ export class JobsController {
   constructor(
     private readonly jobs: JobsService,
     private readonly events: JobEventsService,
+    @Inject(TALLY_ENV) private readonly env: TallyEnv,
   ) {}
 
   @Get()
@@ -46,12 +49,18 @@ export class JobsController {
     const job = await this.jobs.get(t.tenantId, id, true);
     const current = of({ jobId: job.id, tenantId: job.tenantId, status: job.status, progress: job.progress, errorCode: job.errorCode, errorMessage: job.errorMessage });
     const isFinal = (status: string) => (FINAL_JOB_STATUSES as string[]).includes(status);
-    return concat(current, updates).pipe(
-      takeWhile((e) => !isFinal(e.status), true),
-      map((e) => ({
-        type: isFinal(e.status) || e.status !== 'processing' ? 'status' : 'progress',
-        data: { id: e.jobId, status: e.status, progress: e.progress, ...(e.errorCode ? { error: { code: e.errorCode, message: e.errorMessage } } : {}) },
-      })),
+    // A comment-like ping while the job waits in the queue or runs keeps proxies from closing a quiet stream.
+    const pings = interval(this.env.sseKeepaliveSeconds * 1000).pipe(map(() => null));
+    return merge(concat(current, updates), pings).pipe(
+      takeWhile((e) => e === null || !isFinal(e.status), true),
+      map((e) =>
+        e === null
+          ? { type: 'ping', data: '' }
+          : {
+              type: isFinal(e.status) || e.status !== 'processing' ? 'status' : 'progress',
+              data: { id: e.jobId, status: e.status, progress: e.progress, ...(e.errorCode ? { error: { code: e.errorCode, message: e.errorMessage } } : {}) },
+            },
+      ),
     );
   }
 }

@@ -1,8 +1,10 @@
-import { Controller, Get, Query, Sse, type MessageEvent } from '@nestjs/common';
+import { Controller, Get, Inject, Query, Sse, type MessageEvent } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { interval, map, merge, type Observable } from 'rxjs';
 import { ApiKeyAuth } from '../auth/api-key-auth.decorator.js';
 import { CurrentTenant, type TenantContext } from '../auth/tenant-context.js';
+import { TALLY_ENV } from '../config/config.module.js';
+import type { TallyEnv } from '../config/env.js';
 import { JobEventsService } from '../jobs/job-events.service.js';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
@@ -16,8 +18,6 @@ export class PortalJobsQuery extends ListJobsQuery {
   fresh?: string;
 }
 
-/** A comment line every 25 s keeps idle event streams open through proxies that drop silent connections. */
-const KEEPALIVE_MS = 25_000;
 
 @ApiTags('portal')
 @ApiKeyAuth()
@@ -26,6 +26,7 @@ export class PortalJobsController {
   constructor(
     private readonly jobs: PortalJobsService,
     private readonly events: JobEventsService,
+    @Inject(TALLY_ENV) private readonly env: TallyEnv,
   ) {}
 
   @Get('portal/jobs')
@@ -46,7 +47,7 @@ export class PortalJobsController {
           data: { id: e.jobId, status: e.status, progress: e.progress, ...(e.errorCode ? { error: { code: e.errorCode, message: e.errorMessage ?? e.errorCode } } : {}) },
         })),
       ),
-      interval(KEEPALIVE_MS).pipe(map(() => ({ type: 'ping', data: '' }))),
+      interval(this.env.sseKeepaliveSeconds * 1000).pipe(map(() => ({ type: 'ping', data: '' }))),
     );
   }
 }
