@@ -56,7 +56,7 @@ export function App() {
         Skip to content
       </a>
       <header className="topbar">
-        <Link to="/" className="brand" aria-label="Tally home">
+        <Link to="/" className="brand">
           <span className="logo" aria-hidden="true">
             T
           </span>

@@ -155,7 +155,9 @@ export function JobsPage() {
                       {j.status === 'processing' && <span className="muted small"> {percent(j.progress)}</span>}
                       {j.error && j.status === 'failed' && <div className="error small">{j.error.message}</div>}
                     </td>
-                    <td data-testid="job-counts">{j.status === 'succeeded' ? countsSummary(j.counts) : <span className="muted">—</span>}</td>
+                    <td data-testid="job-counts">
+                      {j.status === 'succeeded' && j.counts ? countsSummary(j.counts) : <span className="muted">{j.status === 'succeeded' ? 'loading…' : '—'}</span>}
+                    </td>
                     <td className="small">{formatDate(j.createdAt)}</td>
                     <td className="actions">
                       {j.status === 'succeeded' && (
