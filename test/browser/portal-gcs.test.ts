@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import type { Browser } from 'playwright-core';
 import { startTestApp, type TestApp } from '../support/app.js';
-import { freePort, launchChromium, screenshotter } from '../support/browser.js';
+import { freePort, launchChromium, screenshotter, signUpInPortal } from '../support/browser.js';
 import { startFakeGcs, type FakeGcs } from '../support/fake-gcs.js';
 import { sharedVideo } from '../support/paths.js';
 import { ensurePortalBuilt } from '../support/portal.js';
@@ -60,13 +60,7 @@ it('uploads from the page straight to the bucket, and the job runs from there', 
     page.on('request', (r) => {
       if (r.url().startsWith(base)) apiPaths.push(`${r.method()} ${new URL(r.url()).pathname}`);
     });
-    await page.goto(`${base}/signup`);
-    const form = page.getByTestId('signup-form');
-    await form.getByLabel('Organisation').fill('Cloud Co');
-    await form.getByLabel('Email').fill('owner@cloud.example');
-    await form.getByLabel('Password').fill('a long enough passphrase');
-    await page.getByRole('button', { name: 'Create account' }).click();
-    await page.getByTestId('signup-continue').click();
+    await signUpInPortal(page, base, { company: 'Cloud Co', email: 'owner@cloud.example', password: 'a long enough passphrase' });
     await page.getByTestId('upload-stride').selectOption('8');
     await page.getByTestId('upload-input').setInputFiles(sharedVideo('bus-pan-720p120-3s.mp4'));
     const row = page.locator('[data-testid="job-row"][data-status="succeeded"]');
@@ -80,7 +74,7 @@ it('uploads from the page straight to the bucket, and the job runs from there', 
     expect(apiPaths).toEqual(expect.arrayContaining(['POST /v1/uploads', expect.stringMatching(/^POST \/v1\/uploads\/[0-9a-f-]+\/complete$/)]));
     const key = decodeURIComponent(puts[0].slice('PUT /tally-videos/'.length));
     expect(gcs.objects.get(key)?.length).toBeGreaterThan(100_000);
-    expect(await row.getByTestId('job-counts').textContent()).toMatch(/bus/);
+    await row.getByTestId('job-counts').filter({ hasText: /bus/ }).waitFor(); // with the list reload after the final event
   } finally {
     await ctx.close();
   }

@@ -9,7 +9,7 @@ import request from 'supertest';
 import { TenantsService } from '../../src/tenants/tenants.service.js';
 import { PasswordResetsService } from '../../src/users/password-resets.service.js';
 import { startTestApp, type TestApp } from '../support/app.js';
-import { freePort, launchChromium, screenshotter } from '../support/browser.js';
+import { fillSignUp, freePort, launchChromium, screenshotter } from '../support/browser.js';
 import { sharedVideo } from '../support/paths.js';
 import { ensurePortalBuilt } from '../support/portal.js';
 import { makeAudioOnly } from '../support/videos.js';
@@ -30,11 +30,7 @@ let shot: (page: Page, name: string) => Promise<Buffer>;
 /** Opens the sign-up page and fills the form (not submitted). */
 async function signUpForm(context: BrowserContext, email: string, company: string): Promise<Page> {
   const page = await context.newPage();
-  await page.goto(`${base}/signup`);
-  const form = page.getByTestId('signup-form');
-  await form.getByLabel('Organisation').fill(company);
-  await form.getByLabel('Email').fill(email);
-  await form.getByLabel('Password').fill(PASSWORD);
+  await fillSignUp(page, base, { company, email, password: PASSWORD });
   return page;
 }
 

@@ -31,3 +31,22 @@ export async function screenshotter(suite: string): Promise<(page: Page, name: s
   await mkdir(dir, { recursive: true });
   return (page, name) => page.screenshot({ path: path.join(dir, `${name}.png`), fullPage: true });
 }
+
+/** Opens the portal's sign-up page and fills the form (not submitted). */
+export async function fillSignUp(page: Page, base: string, account: { company: string; email: string; password: string }): Promise<void> {
+  await page.goto(`${base}/signup`);
+  const form = page.getByTestId('signup-form');
+  await form.getByLabel('Organisation').fill(account.company);
+  await form.getByLabel('Email').fill(account.email);
+  await form.getByLabel('Password').fill(account.password);
+}
+
+/** Signs up through the portal and continues to the job list; returns the API key shown once. */
+export async function signUpInPortal(page: Page, base: string, account: { company: string; email: string; password: string }): Promise<string> {
+  await fillSignUp(page, base, account);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  const apiKey = (await page.getByTestId('signup-api-key').textContent()) ?? '';
+  await page.getByTestId('signup-continue').click();
+  await page.getByRole('heading', { name: 'Jobs', level: 1 }).waitFor();
+  return apiKey;
+}

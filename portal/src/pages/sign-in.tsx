@@ -1,35 +1,21 @@
-import { useState, type FormEvent } from 'react';
-import { api, ApiError } from '../api.js';
-import { CopyButton, ErrorMessage, Field } from '../components/form.js';
+import { useState } from 'react';
+import { api } from '../api.js';
+import { CopyButton, ErrorMessage, Field, NewPasswordFields, PASSWORD_HINT, samePassword, useFormSubmit } from '../components/form.js';
 import { Link, navigate } from '../router.js';
 import { useSession } from '../session.js';
 import type { Me } from '../types.js';
 
-const message = (err: unknown) => (err instanceof ApiError ? err.message : 'something went wrong: try again');
-
 export function SignInPage() {
   const { setMe } = useSession();
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const submit = async (e: FormEvent<HTMLFormElement>) => {
-    e.preventDefault();
-    const form = new FormData(e.currentTarget);
-    setBusy(true);
-    setError(null);
-    try {
-      const me = await api<Me>('/v1/auth/signin', { method: 'POST', body: { email: form.get('email'), password: form.get('password') }, quiet401: true });
-      setMe(me);
-      navigate('/', true);
-    } catch (err) {
-      setError(message(err));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { onSubmit, error, busy } = useFormSubmit(async (form) => {
+    const me = await api<Me>('/v1/auth/signin', { method: 'POST', body: { email: form.get('email'), password: form.get('password') }, quiet401: true });
+    setMe(me);
+    navigate('/', true);
+  });
   return (
     <section className="card narrow">
       <h1>Sign in</h1>
-      <form onSubmit={(e) => void submit(e)} data-testid="signin-form" noValidate>
+      <form onSubmit={onSubmit} data-testid="signin-form" noValidate>
         <Field id="signin-email" name="email" label="Email" type="email" autoComplete="email" required />
         <Field id="signin-password" name="password" label="Password" type="password" autoComplete="current-password" required />
         <ErrorMessage error={error} />
@@ -51,44 +37,21 @@ export function SignInPage() {
 export function ResetPasswordPage() {
   const { setMe } = useSession();
   const [token] = useState(() => new URLSearchParams(location.hash.slice(1)).get('token') ?? '');
-  const [error, setError] = useState<string | null>(token ? null : 'this page needs the whole link from your reset email: open it again, or ask support for a new one');
-  const [busy, setBusy] = useState(false);
-  const submit = async (e: FormEvent<HTMLFormElement>) => {
-    e.preventDefault();
-    const form = new FormData(e.currentTarget);
-    if (form.get('password') !== form.get('confirm')) {
-      setError('the two passwords differ');
-      return;
-    }
-    setBusy(true);
-    setError(null);
-    try {
-      const me = await api<Me>('/v1/auth/password-reset', { method: 'POST', body: { token, password: form.get('password') }, quiet401: true });
-      history.replaceState(null, '', '/reset-password'); // the token is spent: keep it out of the history
-      setMe(me);
-      navigate('/', true);
-    } catch (err) {
-      setError(message(err));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { onSubmit, error, busy } = useFormSubmit(async (form) => {
+    const refusal = samePassword(form);
+    if (refusal) return refusal;
+    const me = await api<Me>('/v1/auth/password-reset', { method: 'POST', body: { token, password: form.get('password') }, quiet401: true });
+    history.replaceState(null, '', '/reset-password'); // the token is spent: keep it out of the history
+    setMe(me);
+    navigate('/', true);
+  });
+  const missing = token ? null : 'this page needs the whole link from your reset email: open it again, or ask support for a new one';
   return (
     <section className="card narrow">
       <h1>Choose a new password</h1>
-      <form onSubmit={(e) => void submit(e)} data-testid="reset-form" noValidate>
-        <Field
-          id="reset-password"
-          name="password"
-          label="New password"
-          type="password"
-          autoComplete="new-password"
-          required
-          minLength={10}
-          hint="At least 10 characters, not only digits, and not your email address. Every device signed in to your account is signed out."
-        />
-        <Field id="reset-confirm" name="confirm" label="New password again" type="password" autoComplete="new-password" required />
-        <ErrorMessage error={error} />
+      <form onSubmit={onSubmit} data-testid="reset-form" noValidate>
+        <NewPasswordFields idPrefix="reset" note="Every device signed in to your account is signed out." />
+        <ErrorMessage error={error ?? missing} />
         <button type="submit" disabled={busy || !token}>
           {busy ? 'Saving…' : 'Set password and sign in'}
         </button>
@@ -102,28 +65,15 @@ export function ResetPasswordPage() {
 
 export function SignUpPage() {
   const { setMe } = useSession();
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
   const [created, setCreated] = useState<{ me: Me; apiKey: string } | null>(null);
-
-  const submit = async (e: FormEvent<HTMLFormElement>) => {
-    e.preventDefault();
-    const form = new FormData(e.currentTarget);
-    setBusy(true);
-    setError(null);
-    try {
-      const { apiKey, ...me } = await api<Me & { apiKey: string }>('/v1/auth/signup', {
-        method: 'POST',
-        body: { company: form.get('company'), email: form.get('email'), password: form.get('password') },
-        quiet401: true,
-      });
-      setCreated({ me, apiKey });
-    } catch (err) {
-      setError(message(err));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { onSubmit, error, busy } = useFormSubmit(async (form) => {
+    const { apiKey, ...me } = await api<Me & { apiKey: string }>('/v1/auth/signup', {
+      method: 'POST',
+      body: { company: form.get('company'), email: form.get('email'), password: form.get('password') },
+      quiet401: true,
+    });
+    setCreated({ me, apiKey });
+  });
 
   if (created) {
     return (
@@ -155,7 +105,7 @@ export function SignUpPage() {
     <section className="card narrow">
       <h1>Create your account</h1>
       <p className="muted">Free plan: upload videos and get counts of the people, vehicles and animals in them.</p>
-      <form onSubmit={(e) => void submit(e)} data-testid="signup-form" noValidate>
+      <form onSubmit={onSubmit} data-testid="signup-form" noValidate>
         <Field id="signup-company" name="company" label="Organisation" autoComplete="organization" required maxLength={200} />
         <Field id="signup-email" name="email" label="Email" type="email" autoComplete="email" required />
         <Field
@@ -166,7 +116,7 @@ export function SignUpPage() {
           autoComplete="new-password"
           required
           minLength={10}
-          hint="At least 10 characters, not only digits, and not your email address."
+          hint={PASSWORD_HINT}
         />
         <ErrorMessage error={error} />
         <button type="submit" disabled={busy}>
