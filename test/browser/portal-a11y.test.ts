@@ -7,10 +7,8 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { startTestApp, type TestApp } from '../support/app.js';
-import { fillSignUp, freePort, launchChromium, screenshotter } from '../support/browser.js';
+import { fillSignUp, screenshotter, startPortalUnderTest, type PortalUnderTest } from '../support/browser.js';
 import { sharedVideo } from '../support/paths.js';
-import { ensurePortalBuilt } from '../support/portal.js';
 
 const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
@@ -21,7 +19,7 @@ interface AxeViolation {
   nodes: { target: string[] }[];
 }
 
-let t: TestApp;
+let app: PortalUnderTest;
 let base: string;
 let browser: Browser;
 let ctx: BrowserContext;
@@ -30,13 +28,9 @@ let shot: (page: Page, name: string) => Promise<Buffer>;
 const findings: Record<string, string[]> = {};
 
 beforeAll(async () => {
-  await ensurePortalBuilt();
   shot = await screenshotter('portal-a11y');
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  t = await startTestApp('portal_a11y', { TALLY_ROLE: 'all', TALLY_INFERENCE_THREADS: '2', PORT: String(port), TALLY_PUBLIC_URL: base });
-  await t.app.listen(port, '127.0.0.1');
-  browser = await launchChromium();
+  app = await startPortalUnderTest('portal_a11y');
+  ({ base, browser } = app);
   // axe is injected as a script: the portal's CSP (script-src 'self') would refuse it, so this context bypasses CSP.
   ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, bypassCSP: true });
   page = await ctx.newPage();
@@ -44,8 +38,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await ctx?.close();
-  await browser?.close();
-  await t?.close();
+  await app?.close();
   // Minor and moderate findings do not fail the run; they are listed for whoever improves the pages next.
   if (Object.values(findings).some((f) => f.length)) console.log(`axe findings below "serious":\n${JSON.stringify(findings, null, 2)}`);
 });

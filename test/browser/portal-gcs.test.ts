@@ -4,49 +4,40 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import type { Browser } from 'playwright-core';
-import { startTestApp, type TestApp } from '../support/app.js';
-import { freePort, launchChromium, screenshotter, signUpInPortal } from '../support/browser.js';
+import { screenshotter, signUpInPortal, startPortalUnderTest, type PortalUnderTest } from '../support/browser.js';
 import { startFakeGcs, type FakeGcs } from '../support/fake-gcs.js';
 import { sharedVideo } from '../support/paths.js';
-import { ensurePortalBuilt } from '../support/portal.js';
 
 /**
  * With GCS storage the browser PUTs the video straight to the bucket through a V4 signed URL (a CORS request
  * with a preflight, allowed by the bucket's CORS rule and the page's connect-src): the API never sees the bytes.
  * GCS is a small fake in test/support driven by the real @google-cloud/storage client on the API's side.
  */
-let t: TestApp;
+let app: PortalUnderTest;
 let gcs: FakeGcs;
 let base: string;
 let browser: Browser;
 let dir: string;
 
 beforeAll(async () => {
-  await ensurePortalBuilt();
   dir = await mkdtemp(path.join(tmpdir(), 'tally-portal-gcs-'));
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  gcs = await startFakeGcs('tally-videos', { corsOrigins: [base] });
+  const corsOrigins: string[] = []; // the portal's origin, once its port is known (the fake reads it per request)
+  gcs = await startFakeGcs('tally-videos', { corsOrigins });
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const keyFile = path.join(dir, 'sa.json');
   await writeFile(keyFile, JSON.stringify({ type: 'service_account', project_id: 'test', client_email: 'tally@test.iam.gserviceaccount.com', private_key: privateKey.export({ type: 'pkcs8', format: 'pem' }) }));
-  t = await startTestApp('portal_gcs', {
-    TALLY_ROLE: 'all',
-    TALLY_INFERENCE_THREADS: '2',
-    PORT: String(port),
-    TALLY_PUBLIC_URL: base,
+  app = await startPortalUnderTest('portal_gcs', {
     TALLY_STORAGE: 'gcs',
     TALLY_GCS_BUCKET: 'tally-videos',
     TALLY_GCS_API_ENDPOINT: gcs.url,
     TALLY_GCS_KEY_FILE: keyFile,
   });
-  await t.app.listen(port, '127.0.0.1');
-  browser = await launchChromium();
+  ({ base, browser } = app);
+  corsOrigins.push(base);
 }, 120_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await t?.close();
+  await app?.close();
   await gcs?.close();
   await rm(dir, { recursive: true, force: true });
 });

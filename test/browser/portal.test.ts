@@ -8,10 +8,9 @@ import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import request from 'supertest';
 import { TenantsService } from '../../src/tenants/tenants.service.js';
 import { PasswordResetsService } from '../../src/users/password-resets.service.js';
-import { startTestApp, type TestApp } from '../support/app.js';
-import { fillSignUp, freePort, launchChromium, screenshotter } from '../support/browser.js';
+import type { TestApp } from '../support/app.js';
+import { fillSignUp, screenshotter, startPortalUnderTest, type PortalUnderTest } from '../support/browser.js';
 import { sharedVideo } from '../support/paths.js';
-import { ensurePortalBuilt } from '../support/portal.js';
 import { makeAudioOnly } from '../support/videos.js';
 
 /**
@@ -21,6 +20,7 @@ import { makeAudioOnly } from '../support/videos.js';
 const BUS = sharedVideo('bus-pan-720p120-3s.mp4');
 const PASSWORD = 'a long enough passphrase';
 
+let app: PortalUnderTest;
 let t: TestApp;
 let base: string;
 let browser: Browser;
@@ -41,19 +41,14 @@ async function textWhen(l: Locator, expected: string | RegExp, timeout = 30_000)
 }
 
 beforeAll(async () => {
-  await ensurePortalBuilt();
   shot = await screenshotter('portal');
   dir = await mkdtemp(path.join(tmpdir(), 'tally-portal-browser-'));
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  t = await startTestApp('portal_browser', { TALLY_ROLE: 'all', TALLY_INFERENCE_THREADS: '2', PORT: String(port), TALLY_PUBLIC_URL: base });
-  await t.app.listen(port, '127.0.0.1');
-  browser = await launchChromium();
+  app = await startPortalUnderTest('portal_browser');
+  ({ t, base, browser } = app);
 }, 120_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await t?.close();
+  await app?.close();
   await rm(dir, { recursive: true, force: true });
 });
 

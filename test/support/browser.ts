@@ -2,7 +2,9 @@ import { mkdir } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { startTestApp, type TestApp } from './app.js';
 import { repoRoot } from './paths.js';
+import { ensurePortalBuilt } from './portal.js';
 
 /** A free TCP port on 127.0.0.1 for an app under test. */
 export async function freePort(): Promise<number> {
@@ -49,4 +51,34 @@ export async function signUpInPortal(page: Page, base: string, account: { compan
   await page.getByTestId('signup-continue').click();
   await page.getByRole('heading', { name: 'Jobs', level: 1 }).waitFor();
   return apiKey;
+}
+
+export interface PortalUnderTest {
+  t: TestApp;
+  /** http://127.0.0.1:<port> */
+  base: string;
+  browser: Browser;
+  close(): Promise<void>;
+}
+
+/**
+ * The whole app (API and an in-process worker, with the built portal) on a real port, and Chromium: what a
+ * browser test drives. `vars` adds to or overrides the test environment.
+ */
+export async function startPortalUnderTest(name: string, vars: Record<string, string> = {}): Promise<PortalUnderTest> {
+  await ensurePortalBuilt();
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const t = await startTestApp(name, { TALLY_ROLE: 'all', TALLY_INFERENCE_THREADS: '2', PORT: String(port), TALLY_PUBLIC_URL: base, ...vars });
+  await t.app.listen(port, '127.0.0.1');
+  const browser = await launchChromium();
+  return {
+    t,
+    base,
+    browser,
+    close: async () => {
+      await browser.close();
+      await t.close();
+    },
+  };
 }
