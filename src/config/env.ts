@@ -52,6 +52,15 @@ export interface TallyEnv {
   webhookAllowPrivate: boolean;
   /** Event streams (SSE) send a ping this often, so proxies that drop silent connections keep them open. */
   sseKeepaliveSeconds: number;
+  /**
+   * The analysis backlog (queued + running jobs) written to Cloud Monitoring as
+   * custom.googleapis.com/tally/analysis_backlog, which the GPU worker pool's autoscaler follows.
+   * cloudMetricsProject '' = off.
+   */
+  cloudMetricsProject: string;
+  cloudMetricsIntervalSeconds: number;
+  /** Cloud Monitoring endpoint for tests and emulators (http://host:port); '' = Google's. */
+  cloudMonitoringEndpoint: string;
   /** Dynamic batching across a worker's jobs: most frames per inference call (1 = no batching, the CPU setting). */
   batchMaxSize: number;
   /** Most milliseconds a frame waits for its batch to fill. */
@@ -220,6 +229,19 @@ function storageVars(src: Source): Pick<TallyEnv, 'storage' | 'gcsBucket' | 'gcs
   return { storage, gcsBucket, gcsApiEndpoint, gcsKeyFile: src.TALLY_GCS_KEY_FILE ?? '' };
 }
 
+function cloudMetricsVars(src: Source): Pick<TallyEnv, 'cloudMetricsProject' | 'cloudMetricsIntervalSeconds' | 'cloudMonitoringEndpoint'> {
+  const project = src.TALLY_CLOUD_METRICS_PROJECT ?? '';
+  if (project && !/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/.test(project)) {
+    throw new ConfigError(`TALLY_CLOUD_METRICS_PROJECT=${project} is not a Google Cloud project id: set it to the project's id (6–30 lowercase letters, digits and -), or leave it empty.`);
+  }
+  return {
+    cloudMetricsProject: project,
+    // Cloud Monitoring takes one point per series every 5 s at most; the autoscaler looks at minutes.
+    cloudMetricsIntervalSeconds: intVar(src, 'TALLY_CLOUD_METRICS_INTERVAL_SECONDS', 60, 10, 3600),
+    cloudMonitoringEndpoint: src.TALLY_CLOUD_MONITORING_ENDPOINT ? urlVar(src, 'TALLY_CLOUD_MONITORING_ENDPOINT', '', ['http:', 'https:']) : '',
+  };
+}
+
 function billingVars(src: Source): BillingEnv {
   const eventName = src.STRIPE_METER_EVENT_NAME || 'tally_video_seconds';
   if (!/^[A-Za-z0-9_-]{1,100}$/.test(eventName)) {
@@ -272,6 +294,7 @@ export function loadEnv(src: Source = process.env): TallyEnv {
     tensorrtFp16: boolVar(src, 'TALLY_TENSORRT_FP16', false),
     webhookAllowPrivate: boolVar(src, 'TALLY_WEBHOOK_ALLOW_PRIVATE', false),
     sseKeepaliveSeconds: intVar(src, 'TALLY_SSE_KEEPALIVE_SECONDS', 25, 1, 300),
+    ...cloudMetricsVars(src),
     batchMaxSize: intVar(src, 'TALLY_BATCH_MAX_SIZE', 1, 1, 1024),
     batchMaxWaitMs: intVar(src, 'TALLY_BATCH_MAX_WAIT_MS', 0, 0, 10_000),
     batchMaxQueuedPerJob: intVar(src, 'TALLY_BATCH_MAX_QUEUED_PER_JOB', 64, 1, 100_000),

@@ -35,6 +35,12 @@ export class MetricsRegistry {
   readonly inferenceFailedBatches = new Counter({ name: 'tally_inference_failed_batches_total', help: 'Inference calls that failed (this worker)', registers: [this.registry] });
   readonly inferenceMeanBatch = new Gauge({ name: 'tally_inference_mean_batch_size', help: 'Frames per inference call since start (this worker): low on a GPU means it waits for frames', registers: [this.registry] });
   readonly inferenceQueued = new Gauge({ name: 'tally_inference_queued_frames', help: 'Frames waiting for a batch now (this worker)', registers: [this.registry] });
+  readonly cloudMetricExports = new Counter({
+    name: 'tally_cloud_metric_exports_total',
+    help: 'Writes of the analysis backlog to Cloud Monitoring (the worker pool autoscaler follows it), by result',
+    labelNames: ['result'],
+    registers: [this.registry],
+  });
   readonly jobsFinished = new Counter({ name: 'tally_jobs_finished_total', help: 'Jobs finished by this worker, by status', labelNames: ['status'], registers: [this.registry] });
 
   constructor() {
