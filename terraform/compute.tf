@@ -68,25 +68,33 @@ resource "google_compute_instance" "gpu" {
 
   metadata = {
     enable-oslogin = "TRUE"
-    startup-script = templatefile("${path.module}/startup.sh.tftpl", {
-      data_disk_device         = local.data_disk_device
-      nvidia_driver_branch     = var.nvidia_driver_branch
-      registry_host            = "${var.region}-docker.pkg.dev"
-      image_repository         = local.image_repository
-      image_tag                = var.image_tag
-      bucket                   = google_storage_bucket.videos.name
-      model_file               = var.model_file
-      app_port                 = var.app_port
-      public_url               = "https://${var.domain}"
-      video_retention_hours    = var.video_retention_days * 24
-      worker_concurrency       = var.worker_concurrency
-      batch_max_size           = var.batch_max_size
-      batch_max_wait_ms        = var.batch_max_wait_ms
-      postgres_password_secret = google_secret_manager_secret.postgres_password.secret_id
-      app_env_secret           = google_secret_manager_secret.app_env.secret_id
-      compose_b64              = base64encode(file("${path.module}/../docker/compose.yml"))
-      compose_gpu_b64          = base64encode(file("${path.module}/../docker/compose.gpu.yml"))
-    })
+    startup-script = join("\n", [
+      templatefile("${path.module}/gpu-host.sh.tftpl", {
+        nvidia_driver_branch = var.nvidia_driver_branch
+      }),
+      templatefile("${path.module}/startup.sh.tftpl", {
+        data_disk_device         = local.data_disk_device
+        registry_host            = "${var.region}-docker.pkg.dev"
+        image_repository         = local.image_repository
+        image_tag                = var.image_tag
+        bucket                   = google_storage_bucket.videos.name
+        model_file               = var.model_file
+        app_port                 = var.app_port
+        public_url               = "https://${var.domain}"
+        video_retention_hours    = var.video_retention_days * 24
+        worker_concurrency       = var.worker_concurrency
+        batch_max_size           = var.batch_max_size
+        batch_max_wait_ms        = var.batch_max_wait_ms
+        postgres_password_secret = google_secret_manager_secret.postgres_password.secret_id
+        redis_password_secret    = google_secret_manager_secret.redis_password.secret_id
+        app_env_secret           = google_secret_manager_secret.app_env.secret_id
+        worker_pool              = tostring(local.worker_pool)
+        project                  = var.project
+        compose_b64              = base64encode(file("${path.module}/../docker/compose.yml"))
+        compose_gpu_b64          = base64encode(file("${path.module}/../docker/compose.gpu.yml"))
+        compose_shared_data_b64  = base64encode(file("${path.module}/../docker/compose.shared-data.yml"))
+      }),
+    ])
   }
 
   # The startup script runs at every boot; a change to it needs no new VM.
@@ -95,6 +103,7 @@ resource "google_compute_instance" "gpu" {
   depends_on = [
     google_compute_router_nat.main,
     google_secret_manager_secret_version.postgres_password,
+    google_secret_manager_secret_version.redis_password,
     google_storage_bucket_iam_member.vm_objects,
     google_artifact_registry_repository_iam_member.vm_pull,
   ]

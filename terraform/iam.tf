@@ -46,6 +46,13 @@ resource "google_secret_manager_secret_iam_member" "vm_postgres_password" {
   member    = local.vm_member
 }
 
+resource "google_secret_manager_secret_iam_member" "vm_redis_password" {
+  project   = var.project
+  secret_id = google_secret_manager_secret.redis_password.secret_id
+  role      = "roles/secretmanager.secretAccessor"
+  member    = local.vm_member
+}
+
 resource "google_secret_manager_secret_iam_member" "vm_app_env" {
   project   = var.project
   secret_id = google_secret_manager_secret.app_env.secret_id

@@ -28,6 +28,11 @@ output "ssh" {
   value       = "gcloud compute ssh ${google_compute_instance.gpu.name} --zone ${var.zone} --project ${var.project} --tunnel-through-iap"
 }
 
+output "worker_pool" {
+  description = "The autoscaled GPU worker pool (instance group), or null without one."
+  value       = local.worker_pool ? "${google_compute_instance_group_manager.workers[0].name} (${var.zone}, 0..${var.worker_pool_max_size} workers)" : null
+}
+
 output "app_env_secret" {
   description = "Secret Manager secret holding further container settings (KEY=value lines)."
   value       = google_secret_manager_secret.app_env.secret_id

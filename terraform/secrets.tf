@@ -34,3 +34,25 @@ resource "google_secret_manager_secret" "app_env" {
 
   depends_on = [google_project_service.enabled]
 }
+
+# Redis asks for this password when the GPU worker pool reaches it over the VPC (compose.shared-data.yml).
+resource "random_password" "redis" {
+  length  = 32
+  special = false
+}
+
+resource "google_secret_manager_secret" "redis_password" {
+  secret_id = "${var.name}-redis-password"
+  labels    = var.labels
+
+  replication {
+    auto {}
+  }
+
+  depends_on = [google_project_service.enabled]
+}
+
+resource "google_secret_manager_secret_version" "redis_password" {
+  secret      = google_secret_manager_secret.redis_password.id
+  secret_data = random_password.redis.result
+}

@@ -175,6 +175,35 @@ variable "batch_max_size" {
   default     = 32
 }
 
+variable "worker_pool_max_size" {
+  description = "Most GPU workers in the autoscaled pool beside the main VM (workers.tf); 0 = no pool."
+  type        = number
+  default     = 0
+
+  validation {
+    condition     = var.worker_pool_max_size >= 0 && var.worker_pool_max_size <= 32
+    error_message = "worker_pool_max_size must be between 0 (no pool) and 32."
+  }
+}
+
+variable "worker_pool_min_size" {
+  description = "Fewest GPU workers in the pool: 0 lets it shrink to nothing when no job waits."
+  type        = number
+  default     = 0
+}
+
+variable "worker_pool_jobs_per_worker" {
+  description = "Backlog (jobs waiting or running) per pool worker the autoscaler aims for; usually worker_concurrency."
+  type        = number
+  default     = 16
+}
+
+variable "worker_pool_init_seconds" {
+  description = "Seconds a new pool worker needs before it takes jobs (driver install and reboot on first boot, image pull, model load)."
+  type        = number
+  default     = 900
+}
+
 variable "batch_max_wait_ms" {
   description = "Most milliseconds a frame waits for its batch to fill (TALLY_BATCH_MAX_WAIT_MS)."
   type        = number

@@ -260,3 +260,27 @@ describe('docker/compose.gpu.yml', () => {
     expect(withDefaults(worker.environment?.TALLY_EXECUTION_PROVIDERS ?? '')).toBe('tensorrt,cuda,cpu');
   });
 });
+
+describe('docker/compose.shared-data.yml (with a GPU worker pool)', () => {
+  const { services } = loadCompose('docker/compose.shared-data.yml') as { services: Record<string, ComposeService & { ports?: string[]; command?: string[] }> };
+  const required = /^\$\{(\w+):\?[^}]*\}$/;
+
+  it('publishes PostgreSQL and Redis on the address the startup script gives, never by default', () => {
+    for (const [name, port] of [
+      ['postgres', '5432'],
+      ['redis', '6379'],
+    ] as const) {
+      const [published] = services[name].ports ?? [];
+      const bind = published.slice(0, published.indexOf(`:${port}:${port}`));
+      expect({ name, variable: required.exec(bind)?.[1] }).toEqual({ name, variable: 'TALLY_DATA_BIND' });
+    }
+  });
+
+  it('gives Redis a required password, and the api and worker the URL with it', () => {
+    const command = services.redis.command ?? [];
+    expect(required.exec(command[command.indexOf('--requirepass') + 1])?.[1]).toBe('REDIS_PASSWORD');
+    expect(command).toEqual(expect.arrayContaining(['--appendonly', 'yes', '--maxmemory-policy', 'noeviction'])); // as in compose.yml
+    expect(required.exec(services.redis.environment?.REDISCLI_AUTH ?? '')?.[1]).toBe('REDIS_PASSWORD'); // the health check's redis-cli
+    for (const name of ['api', 'worker']) expect(services[name].environment?.REDIS_URL).toMatch(/^redis:\/\/:\$\{REDIS_PASSWORD:\?[^}]*\}@redis:6379$/);
+  });
+});

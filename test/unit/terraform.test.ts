@@ -9,6 +9,7 @@ import { parse } from '@cdktf/hcl2json';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { BACKLOG_METRIC } from '../../src/metrics/cloud-backlog-exporter.js';
 import { repoRoot } from '../support/paths.js';
 
 type Body = Record<string, unknown>;
@@ -73,6 +74,24 @@ function resolve(value: unknown): unknown {
 
 const refs = (text: string, pattern: RegExp): Set<string> => new Set([...text.matchAll(pattern)].map((m) => m[1]));
 
+/** The templatefile("${path.module}/X.tftpl", { k = … }) calls of an expression, in order: file and keys passed. */
+function templateCalls(expr: string): { file: string; vars: Set<string> }[] {
+  const calls: { file: string; vars: Set<string> }[] = [];
+  for (const m of expr.matchAll(/templatefile\("\$\{path\.module\}\/([\w.-]+\.tftpl)",\s*\{/g)) {
+    let depth = 1;
+    let i = (m.index ?? 0) + m[0].length;
+    const start = i;
+    for (; i < expr.length && depth > 0; i++) {
+      if (expr[i] === '{') depth++;
+      else if (expr[i] === '}') depth--;
+    }
+    const body = expr.slice(start, i - 1);
+    // Keys at the start of a line (nested ${…} interpolations hold no `name =`).
+    calls.push({ file: m[1], vars: new Set([...body.matchAll(/^\s*(\w+)\s*=/gm)].map((k) => k[1])) });
+  }
+  return calls;
+}
+
 describe('terraform/', () => {
   it('pins the google provider to ~> 6', () => {
     const providers = config.terraform.flatMap((t) => (t.required_providers ?? []) as Record<string, { source: string; version: string }>[]);
@@ -126,26 +145,33 @@ describe('terraform/', () => {
     expect(attached.device_name).toBe('${local.data_disk_device}');
   });
 
-  it('renders the startup script from a template whose variables are exactly the ones passed', () => {
-    const metadata = resource('google_compute_instance', 'gpu').metadata as Record<string, string>;
-    const call = metadata['startup-script'];
-    expect(call).toMatch(/templatefile\("\$\{path\.module\}\/startup\.sh\.tftpl"/);
-    const passed = new Set([...call.slice(call.indexOf('{', call.indexOf('tftpl'))).matchAll(/(\w+)\s*=/g)].map((m) => m[1]));
-    const template = readFileSync(path.join(tfDir, 'startup.sh.tftpl'), 'utf8');
-    // ${name} is a template variable; $${name} would be a literal shell expansion.
-    const used = new Set([...template.matchAll(/(?<!\$)\$\{(\w+)\}/g)].map((m) => m[1]));
-    expect([...used].sort()).toEqual([...passed].sort());
-    expect(template).toMatch(/nvidia-container-toolkit/);
-    expect(template).toMatch(/ubuntu-drivers install --gpgpu/);
-    expect(template).toMatch(/mount "\$DATA_DIR"/);
-    expect(template).toMatch(/docker compose -f compose\.yml -f compose\.gpu\.yml up -d/);
+  it('renders each startup script from the shared GPU host part and its own, passing exactly the variables they use', () => {
+    const main = templateCalls((resource('google_compute_instance', 'gpu').metadata as Record<string, string>)['startup-script']);
+    const worker = templateCalls((resource('google_compute_instance_template', 'worker').metadata as Record<string, string>)['startup-script']);
+    expect(main.map((c) => c.file)).toEqual(['gpu-host.sh.tftpl', 'startup.sh.tftpl']);
+    expect(worker.map((c) => c.file)).toEqual(['gpu-host.sh.tftpl', 'worker-startup.sh.tftpl']);
+    for (const call of [...main, ...worker]) {
+      const template = readFileSync(path.join(tfDir, call.file), 'utf8');
+      // ${name} is a template variable; $${name} would be a literal shell expansion.
+      const used = new Set([...template.matchAll(/(?<!\$)\$\{(\w+)\}/g)].map((m) => m[1]));
+      expect({ file: call.file, vars: [...used].sort() }).toEqual({ file: call.file, vars: [...call.vars].sort() });
+    }
+    const host = readFileSync(path.join(tfDir, 'gpu-host.sh.tftpl'), 'utf8');
+    expect(host).toMatch(/nvidia-container-toolkit/);
+    expect(host).toMatch(/ubuntu-drivers install --gpgpu/);
+    const startup = readFileSync(path.join(tfDir, 'startup.sh.tftpl'), 'utf8');
+    expect(startup).toMatch(/mount "\$DATA_DIR"/);
+    expect(startup).toMatch(/COMPOSE="docker compose -f compose\.yml -f compose\.gpu\.yml"/);
+    expect(startup).toMatch(/COMPOSE="\$COMPOSE -f compose\.shared-data\.yml"/); // with a worker pool
+    expect(startup).toMatch(/\$COMPOSE up -d/);
     // The compose files it writes are the repository's own.
-    expect(call).toMatch(/file\("\$\{path\.module\}\/\.\.\/docker\/compose\.yml"\)/);
-    expect(call).toMatch(/file\("\$\{path\.module\}\/\.\.\/docker\/compose\.gpu\.yml"\)/);
+    const call = (resource('google_compute_instance', 'gpu').metadata as Record<string, string>)['startup-script'];
+    for (const file of ['compose.yml', 'compose.gpu.yml', 'compose.shared-data.yml']) expect(call).toContain(`file("\${path.module}/../docker/${file}")`);
+    expect(readFileSync(path.join(tfDir, 'worker-startup.sh.tftpl'), 'utf8')).toMatch(/docker run -d --name tally-worker .*--gpus all/);
   });
 
-  it('renders the startup script to something bash can parse', () => {
-    const template = readFileSync(path.join(tfDir, 'startup.sh.tftpl'), 'utf8');
+  it.each(['startup.sh.tftpl', 'worker-startup.sh.tftpl'])('renders gpu-host.sh.tftpl + %s to something bash can parse', (file) => {
+    const template = [readFileSync(path.join(tfDir, 'gpu-host.sh.tftpl'), 'utf8'), readFileSync(path.join(tfDir, file), 'utf8')].join('\n');
     expect(template).not.toMatch(/%\{/); // no template directives: plain interpolation only
     const rendered = template.replace(/(?<!\$)\$\{(\w+)\}/g, (_, name: string) => `x${name}`).replaceAll('$${', '${');
     expect(rendered.startsWith('#!/bin/bash\n')).toBe(true);
@@ -201,7 +227,8 @@ describe('terraform/', () => {
   });
 
   it('lets only Google load balancer and health-check ranges reach the app port, and only IAP reach SSH', () => {
-    const firewalls = Object.entries(config.resource.google_compute_firewall);
+    // Rules by address range; the pool's rule admits a network tag (checked below).
+    const firewalls = Object.entries(config.resource.google_compute_firewall).filter(([, fw]) => fw.source_tags === undefined);
     expect(firewalls.length).toBeGreaterThan(0);
     for (const [name, fw] of firewalls) {
       const sources = resolve(fw.source_ranges) as string[] | string;
@@ -232,6 +259,41 @@ describe('terraform/', () => {
     });
     expect(config.text).not.toMatch(/roles\/(owner|editor|storage\.admin)\b/);
     expect(config.resource.google_project_iam_binding).toBeUndefined(); // authoritative bindings would strip others
+  });
+
+  it('can add a GPU worker pool (off by default) that scales on the analysis backlog the API writes', () => {
+    expect(config.variable.worker_pool_max_size.default).toBe(0);
+    expect(config.variable.worker_pool_min_size.default).toBe(0);
+    const template = resource('google_compute_instance_template', 'worker');
+    const group = resource('google_compute_instance_group_manager', 'workers');
+    const scaler = resource('google_compute_autoscaler', 'workers');
+    for (const body of [template, group, scaler, resource('google_compute_firewall', 'workers_to_data')]) expect(body.count).toBe('${local.worker_pool ? 1 : 0}');
+    expect(config.locals.worker_pool).toBe('${var.worker_pool_max_size > 0}');
+    // Each worker: the main VM's machine and GPU, no external IP, stops for maintenance, the same least-privilege account.
+    expect(template.machine_type).toBe('${var.machine_type}');
+    expect((template.guest_accelerator as Body[])[0]).toEqual({ type: '${var.gpu_type}', count: '${var.gpu_count}' });
+    expect(block(template, 'scheduling')).toMatchObject({ on_host_maintenance: 'TERMINATE', preemptible: false });
+    expect(block(template, 'network_interface').access_config).toBeUndefined();
+    expect(block(template, 'service_account').email).toBe('${google_service_account.vm.email}');
+    expect(template.tags).toEqual(['${local.worker_tag}']);
+    expect(block(group, 'version').instance_template).toBe('${google_compute_instance_template.worker[0].id}');
+    expect(group.target_size).toBeUndefined(); // the autoscaler sets it
+    expect(scaler.target).toBe('${google_compute_instance_group_manager.workers[0].id}');
+    const policy = block(scaler, 'autoscaling_policy');
+    expect(policy).toMatchObject({ min_replicas: '${var.worker_pool_min_size}', max_replicas: '${var.worker_pool_max_size}', cooldown_period: '${var.worker_pool_init_seconds}' });
+    // The metric is the one the API writes (src/metrics/cloud-backlog-exporter.ts), as a per-group metric.
+    expect(block(policy, 'metric')).toEqual({ name: BACKLOG_METRIC, filter: 'resource.type = "global"', single_instance_assignment: '${var.worker_pool_jobs_per_worker}' });
+    expect(block(block(policy, 'scale_in_control'), 'max_scaled_in_replicas').fixed).toBe(1);
+  });
+
+  it('lets only the pool reach PostgreSQL and Redis on the main VM, Redis with a password from Secret Manager', () => {
+    const rule = resource('google_compute_firewall', 'workers_to_data');
+    expect(rule.source_tags).toEqual(['${local.worker_tag}']);
+    expect(rule.target_tags).toEqual(['${local.app_tag}']);
+    expect(rule.source_ranges).toBeUndefined();
+    expect((rule.allow as Body[]).map((a) => a.ports)).toEqual([['5432', '6379']]);
+    expect(resource('google_secret_manager_secret_version', 'redis_password').secret_data).toBe('${random_password.redis.result}');
+    expect(resource('google_secret_manager_secret_iam_member', 'vm_redis_password').secret_id).toBe('${google_secret_manager_secret.redis_password.secret_id}');
   });
 
   it('outputs the IP, the URL and the bucket', () => {
