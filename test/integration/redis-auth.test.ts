@@ -29,7 +29,7 @@ afterAll(async () => {
 it('runs a job end to end through a password-protected Redis', async () => {
   const { apiKey } = await t.createTenant('Pooled');
   const res = await request(t.server).post('/v1/videos').set('Authorization', `Bearer ${apiKey}`).field('stride', '8').attach('file', sharedVideo('bus-pan-720p120-3s.mp4')).expect(202);
-  const job = await waitFor(async () => {
+  await waitFor(async () => {
     const r = await request(t.server).get(`/v1/jobs/${res.body.jobId}`).set('Authorization', `Bearer ${apiKey}`).expect(200);
     return r.body.status === 'succeeded' ? r.body : undefined;
   }, 120_000);
