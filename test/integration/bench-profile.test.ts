@@ -38,8 +38,9 @@ describe('tally bench → tally cost', () => {
     const estimate = JSON.parse(cost.stdout);
     expect(estimate.throughputSource.kind).toBe('profile');
     expect(estimate.throughputSource.description).toContain(profile);
-    // The slowest measured stage bounds each video: 360 frames at the measured end-to-end rate.
-    expect(estimate.throughput.perVideoSeconds).toBeGreaterThanOrEqual(360 / measured.bare.fps - 1e-6);
+    // The slowest measured stage bounds each video: 360 frames at the measured end-to-end rate
+    // (the estimate prints seconds to 4 decimals, hence the half-unit slack).
+    expect(estimate.throughput.perVideoSeconds).toBeGreaterThanOrEqual(360 / measured.bare.fps - 5e-5);
     expect(estimate.gpus).toBeGreaterThanOrEqual(1);
   });
 });
