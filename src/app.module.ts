@@ -9,6 +9,7 @@ import { HealthModule } from './health/health.module.js';
 import { ReadinessModule } from './health/readiness.module.js';
 import { JobsModule } from './jobs/jobs.module.js';
 import { LoggingModule } from './logging/logging.module.js';
+import { MailModule } from './mail/mail.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { PortalModule } from './portal/portal.module.js';
 import { QueueModule } from './queue/queue.module.js';
@@ -31,6 +32,7 @@ import { VideosModule } from './videos/videos.module.js';
     RedisModule,
     QueueModule,
     StorageModule,
+    MailModule,
     MetricsModule,
     AuthModule,
     TenantsModule,

@@ -4,7 +4,7 @@ import { useSession } from './session.js';
 import { AccountPage } from './pages/account.js';
 import { JobsPage } from './pages/jobs.js';
 import { KeysPage } from './pages/keys.js';
-import { ResetPasswordPage, SignInPage, SignUpPage } from './pages/sign-in.js';
+import { ForgotPasswordPage, ResetPasswordPage, SignInPage, SignUpPage } from './pages/sign-in.js';
 import { UsagePage } from './pages/usage.js';
 
 // The report page (charts, tables) loads on demand: the job list stays light.
@@ -17,7 +17,7 @@ const NAV = [
   { to: '/account', label: 'Account' },
 ];
 
-const PUBLIC = new Set(['/signin', '/signup']);
+const PUBLIC = new Set(['/signin', '/signup', '/forgot-password']);
 /** Pages for signed-in and signed-out people alike. */
 const OPEN = new Set(['/reset-password']);
 // Keep in step with APP_ROUTES in src/portal/portal-static.ts (the server answers index.html on those only).
@@ -42,6 +42,7 @@ export function App() {
   if (me === undefined) page = <p className="muted" role="status">Loading…</p>;
   else if (path === '/reset-password') page = <ResetPasswordPage />;
   else if (path === '/signup' && !me) page = <SignUpPage />;
+  else if (path === '/forgot-password' && !me) page = <ForgotPasswordPage />;
   else if (path === '/signin' || !me) page = <SignInPage />;
   else if (path === '/') page = <JobsPage />;
   else if (path === '/keys') page = <KeysPage />;

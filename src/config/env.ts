@@ -61,6 +61,10 @@ export interface TallyEnv {
   cloudMetricsIntervalSeconds: number;
   /** Cloud Monitoring endpoint for tests and emulators (http://host:port); '' = Google's. */
   cloudMonitoringEndpoint: string;
+  /** Outgoing mail (password reset links): smtp(s)://user:pass@host:port; '' = no mail, support issues links. */
+  smtpUrl: string;
+  /** From address of Tally's mail. */
+  mailFrom: string;
   /** Dynamic batching across a worker's jobs: most frames per inference call (1 = no batching, the CPU setting). */
   batchMaxSize: number;
   /** Most milliseconds a frame waits for its batch to fill. */
@@ -295,6 +299,8 @@ export function loadEnv(src: Source = process.env): TallyEnv {
     webhookAllowPrivate: boolVar(src, 'TALLY_WEBHOOK_ALLOW_PRIVATE', false),
     sseKeepaliveSeconds: intVar(src, 'TALLY_SSE_KEEPALIVE_SECONDS', 25, 1, 300),
     ...cloudMetricsVars(src),
+    smtpUrl: src.TALLY_SMTP_URL ? urlVar(src, 'TALLY_SMTP_URL', '', ['smtp:', 'smtps:']) : '',
+    mailFrom: src.TALLY_MAIL_FROM || 'Tally <no-reply@tally.invalid>',
     batchMaxSize: intVar(src, 'TALLY_BATCH_MAX_SIZE', 1, 1, 1024),
     batchMaxWaitMs: intVar(src, 'TALLY_BATCH_MAX_WAIT_MS', 0, 0, 10_000),
     batchMaxQueuedPerJob: intVar(src, 'TALLY_BATCH_MAX_QUEUED_PER_JOB', 64, 1, 100_000),

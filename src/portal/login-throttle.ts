@@ -11,6 +11,9 @@ const WINDOW_SEC = 15 * 60;
 const PER_IP_FACTOR = 10;
 /** Sign-ups from one IP per window. */
 const SIGNUPS_PER_IP = 20;
+/** Reset mails one address may be sent per window, and requests one IP may make. */
+const RESET_MAILS_PER_EMAIL = 3;
+const RESET_REQUESTS_PER_IP = 20;
 
 /**
  * Failed sign-ins counted in Redis per (email, IP) and per IP, in a 15-minute window from the first failure,
@@ -48,6 +51,18 @@ export class LoginThrottle {
   /** A successful sign-in clears the (email, IP) count, not the IP's. */
   async succeeded(email: string, ip: string): Promise<void> {
     await this.redis.del(this.keys(email, ip)[0]);
+  }
+
+  /** Password-reset mail requests per email and per IP: nobody's inbox gets flooded, nobody probes at length. */
+  async resetRequest(email: string, ip: string): Promise<void> {
+    const who = createHash('sha256').update(email.trim().toLowerCase()).digest('hex').slice(0, 32);
+    const byEmail = `${this.env.queuePrefix}:reset-mail:${who}`;
+    const byIp = `${this.env.queuePrefix}:reset-mail-ip:${ip}`;
+    const replies = (await this.redis.multi().incr(byEmail).expire(byEmail, WINDOW_SEC, 'NX').ttl(byEmail).incr(byIp).expire(byIp, WINDOW_SEC, 'NX').ttl(byIp).exec()) as [Error | null, number][];
+    const [[, perEmail], , [, ttlEmail], [, perIp], , [, ttlIp]] = replies;
+    if (perEmail > RESET_MAILS_PER_EMAIL || perIp > RESET_REQUESTS_PER_IP) {
+      throw new TooManyRequestsError('too_many_reset_requests', 'too many password reset requests: try again later', Math.max(1, perIp > RESET_REQUESTS_PER_IP ? ttlIp : ttlEmail));
+    }
   }
 
   /** Sign-ups per IP: a cheap brake on scripted account creation. */

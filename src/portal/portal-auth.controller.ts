@@ -1,17 +1,19 @@
-import { Body, Controller, Get, HttpCode, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Logger, Post, Req, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { UnauthorizedError } from '../common/errors.js';
+import { DomainError, UnauthorizedError } from '../common/errors.js';
 import { LoginThrottle } from './login-throttle.js';
 import { PasswordResetsService } from '../users/password-resets.service.js';
 import { PortalAuthService } from './portal-auth.service.js';
-import { PasswordChangeDto, PasswordResetDto, SignInDto, SignUpDto, type MeView } from './portal-auth.dto.js';
+import { PasswordChangeDto, PasswordResetDto, PasswordResetRequestDto, SignInDto, SignUpDto, type MeView } from './portal-auth.dto.js';
 import { checkCsrf, PortalSessions } from './portal-sessions.js';
 
 /** The portal's sign-up, sign-in, sign-out and "who am I", on an HttpOnly session cookie. */
 @ApiTags('portal')
 @Controller('v1/auth')
 export class PortalAuthController {
+  private readonly logger = new Logger(PortalAuthController.name);
+
   constructor(
     private readonly auth: PortalAuthService,
     private readonly sessions: PortalSessions,
@@ -55,6 +57,22 @@ export class PortalAuthController {
   async signOut(@Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<void> {
     checkCsrf(req);
     res.setHeader('Set-Cookie', await this.sessions.destroy(req));
+  }
+
+  @Post('password-reset-request')
+  @HttpCode(202)
+  @ApiOperation({
+    summary: 'Mail a password reset link (single use, 1 hour) to the account with this email, if there is one; the answer is the same either way',
+  })
+  async requestPasswordReset(@Body() dto: PasswordResetRequestDto, @Req() req: Request): Promise<{ message: string }> {
+    checkCsrf(req);
+    if (!this.passwords.selfServiceEnabled) {
+      throw new DomainError(501, 'password_reset_by_email_unavailable', 'this Tally sends no mail: ask support for a password reset link');
+    }
+    await this.throttle.resetRequest(dto.email, req.ip ?? '');
+    // Not awaited: the answer must not take longer for an existing account (no account discovery by timing).
+    void this.passwords.requestByEmail(dto.email).catch((err: unknown) => this.logger.warn(`password reset mail: ${(err as Error).message}`));
+    return { message: 'if an account uses this address, a reset link is on its way: it works once, for an hour' };
   }
 
   @Post('password-reset')

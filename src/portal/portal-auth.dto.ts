@@ -39,6 +39,13 @@ export interface MeView {
   storage: 'local' | 'gcs';
 }
 
+export class PasswordResetRequestDto {
+  @ApiProperty({ example: 'ada@example.com' })
+  @IsEmail({}, { message: 'enter a valid email address' })
+  @MaxLength(254)
+  email: string;
+}
+
 export class PasswordResetDto {
   @ApiProperty({ description: 'The token from the reset link (the part after #token=)' })
   @IsString()

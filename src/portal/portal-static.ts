@@ -13,7 +13,7 @@ export function isReservedPath(pathname: string): boolean {
  * The portal's client-side routes (portal/src/app.tsx), which get index.html. Only these: any other path stays
  * a real 404 from the API, so a typo or a probe never gets a 200 page.
  */
-const APP_ROUTES = [/^\/$/, /^\/(signin|signup|keys|usage|account|reset-password)\/?$/, /^\/jobs\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\/?$/i];
+const APP_ROUTES = [/^\/$/, /^\/(signin|signup|keys|usage|account|reset-password|forgot-password)\/?$/, /^\/jobs\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\/?$/i];
 
 export function isAppRoute(pathname: string): boolean {
   return !isReservedPath(pathname) && APP_ROUTES.some((r) => r.test(pathname));

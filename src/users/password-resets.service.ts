@@ -5,6 +5,7 @@ import type { DataSource } from 'typeorm';
 import { BadRequestError, NotFoundError, UnauthorizedError } from '../common/errors.js';
 import { TALLY_ENV } from '../config/config.module.js';
 import type { TallyEnv } from '../config/env.js';
+import { Mailer } from '../mail/mailer.js';
 import { hashPassword, passwordProblem, verifyPassword } from '../portal/passwords.js';
 
 /** How long a reset link works. */
@@ -36,7 +37,39 @@ export class PasswordResetsService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     @Inject(TALLY_ENV) private readonly env: TallyEnv,
+    private readonly mailer: Mailer,
   ) {}
+
+  /** Whether people can ask for a reset link by email (outgoing mail is configured). */
+  get selfServiceEnabled(): boolean {
+    return this.mailer.enabled;
+  }
+
+  /**
+   * Self-service: mails a reset link to the account with this email, if there is one. Says nothing either
+   * way (the caller answers the same to everyone, before this finishes), so it cannot tell who has an account.
+   */
+  async requestByEmail(emailRaw: string): Promise<boolean> {
+    const email = emailRaw.trim().toLowerCase();
+    const [user] = (await this.db.query('SELECT id FROM users WHERE lower(email) = $1', [email])) as { id: string }[];
+    if (!user) return false;
+    const link = await this.createLink(user.id, 'self-service');
+    const until = link.expiresAt.toISOString().slice(11, 16);
+    await this.mailer.send({
+      to: link.email,
+      subject: 'Reset your Tally password',
+      text: [
+        'Someone (we hope you) asked to reset the password of your Tally account.',
+        '',
+        `Choose a new password here (the link works once, until ${until} UTC):`,
+        link.url,
+        '',
+        'If it was not you, ignore this mail: your password stays as it is.',
+      ].join('\n'),
+      html: `<p>Someone (we hope you) asked to reset the password of your Tally account.</p><p><a href="${link.url}">Choose a new password</a> (the link works once, until ${until} UTC).</p><p>If it was not you, ignore this mail: your password stays as it is.</p>`,
+    });
+    return true;
+  }
 
   async createLink(userId: string, createdBy: string): Promise<ResetLink> {
     const [user] = (await this.db.query('SELECT email FROM users WHERE id = $1', [userId])) as { email: string }[];

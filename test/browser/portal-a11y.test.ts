@@ -61,6 +61,9 @@ it('sign-up and sign-in pages pass axe', async () => {
   await page.goto(`${base}/signin`);
   await page.getByTestId('signin-form').waitFor();
   expect(await audit('signin')).toEqual([]);
+  await page.goto(`${base}/forgot-password`);
+  await page.getByTestId('forgot-form').waitFor();
+  expect(await audit('forgot-password')).toEqual([]);
   await fillSignUp(page, base, { company: 'Dropping Co', email: 'drop@acme.example', password: 'a long enough passphrase' });
   expect(await audit('signup')).toEqual([]);
   await page.getByRole('button', { name: 'Create account' }).click();

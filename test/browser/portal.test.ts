@@ -7,9 +7,9 @@ import type { Queue } from 'bull';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import request from 'supertest';
 import { TenantsService } from '../../src/tenants/tenants.service.js';
-import { PasswordResetsService } from '../../src/users/password-resets.service.js';
 import type { TestApp } from '../support/app.js';
 import { fillSignUp, screenshotter, startPortalUnderTest, type PortalUnderTest } from '../support/browser.js';
+import { startFakeSmtp, type FakeSmtp } from '../support/fake-smtp.js';
 import { sharedVideo } from '../support/paths.js';
 import { makeAudioOnly } from '../support/videos.js';
 
@@ -21,6 +21,7 @@ const BUS = sharedVideo('bus-pan-720p120-3s.mp4');
 const PASSWORD = 'a long enough passphrase';
 
 let app: PortalUnderTest;
+let smtp: FakeSmtp;
 let t: TestApp;
 let base: string;
 let browser: Browser;
@@ -43,12 +44,14 @@ async function textWhen(l: Locator, expected: string | RegExp, timeout = 30_000)
 beforeAll(async () => {
   shot = await screenshotter('portal');
   dir = await mkdtemp(path.join(tmpdir(), 'tally-portal-browser-'));
-  app = await startPortalUnderTest('portal_browser');
+  smtp = await startFakeSmtp();
+  app = await startPortalUnderTest('portal_browser', { TALLY_SMTP_URL: smtp.url });
   ({ t, base, browser } = app);
 }, 120_000);
 
 afterAll(async () => {
   await app?.close();
+  await smtp?.close();
   await rm(dir, { recursive: true, force: true });
 });
 
@@ -285,7 +288,7 @@ describe('the customer portal in Chromium', () => {
     expect(consoleErrors).toEqual([]);
   });
 
-  it('changes the password on the account page; a reset link from support sets another and signs the other browser out', async () => {
+  it('changes the password on the account page; a mailed reset link sets another and signs the other browser out', async () => {
     const second = 'another long passphrase';
     const third = 'yet another passphrase';
     await page.getByRole('link', { name: 'Account' }).click();
@@ -302,17 +305,24 @@ describe('the customer portal in Chromium', () => {
     await form.getByTestId('password-changed').waitFor();
     await shot(page, '12-account-password-changed');
 
-    // Support sends a reset link (admin panel); the customer opens it in another browser.
-    const me = (await (await page.request.get(`${base}/v1/auth/me`)).json()) as { user: { id: string } };
-    const link = await t.app.get(PasswordResetsService).createLink(me.user.id, 'support@tally.example');
+    // Forgotten on another computer: "Forgot your password?", then the link from the mail.
     const ctxC = await browser.newContext();
     try {
       const other = await ctxC.newPage();
-      await other.goto(link.url);
+      await other.goto(`${base}/signin`);
+      await other.getByTestId('forgot-password').click();
+      await other.getByTestId('forgot-form').getByLabel('Email').fill('owner@acme.example');
+      await other.getByRole('button', { name: 'Send me a reset link' }).click();
+      await other.getByTestId('reset-requested').waitFor();
+      await shot(other, '13-reset-requested');
+      const mail = await smtp.next('owner@acme.example');
+      const link = /https?:\/\/\S+\/reset-password#token=[\w-]+/.exec(mail.text)?.[0] ?? '';
+      expect(link.startsWith(`${base}/reset-password#token=`)).toBe(true);
+      await other.goto(link);
       const reset = other.getByTestId('reset-form');
       await reset.getByLabel('New password', { exact: true }).fill(third);
       await reset.getByLabel('New password again').fill(third);
-      await shot(other, '13-reset-password');
+      await shot(other, '14-reset-password');
       await reset.getByRole('button', { name: 'Set password and sign in' }).click();
       await other.getByTestId('job-row').first().waitFor();
       expect(new URL(other.url()).hash).toBe(''); // the spent token is not left in the address bar

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
 import { PasswordResetsService } from '../../src/users/password-resets.service.js';
 import { startTestApp, type TestApp } from '../support/app.js';
+import { startFakeSmtp, type FakeSmtp } from '../support/fake-smtp.js';
 import { cookieFrom } from '../support/portal.js';
 
 const XRW = { 'X-Requested-With': 'tally-portal' };
@@ -95,4 +96,47 @@ describe('changing the password while signed in', () => {
     expect((await me(cookie)).status).toBe(401);
     await signIn('change@acme.example', SECOND).expect(200);
   }, 30_000);
+});
+
+describe('reset links by mail (self-service)', () => {
+  let m: TestApp;
+  let smtp: FakeSmtp;
+  beforeAll(async () => {
+    smtp = await startFakeSmtp();
+    m = await startTestApp('password_reset_mail', { TALLY_SMTP_URL: smtp.url, TALLY_MAIL_FROM: 'Tally <no-reply@tally.example>', TALLY_PUBLIC_URL: 'https://tally.example' });
+  });
+  afterAll(async () => {
+    await m?.close();
+    await smtp?.close();
+  });
+  const ask = (app: TestApp, email: string) => request(app.server).post('/v1/auth/password-reset-request').set(XRW).send({ email });
+
+  it('is refused with the way out when this Tally sends no mail', async () => {
+    const res = await ask(t, 'someone@acme.example').expect(501);
+    expect(res.body.error).toEqual({ code: 'password_reset_by_email_unavailable', message: 'this Tally sends no mail: ask support for a password reset link' });
+  });
+
+  it('mails a working link to an account; answers the same for an unknown address and mails nothing', async () => {
+    await request(m.server).post('/v1/auth/signup').set(XRW).send({ email: 'Mail.Me@acme.example', password: FIRST, company: 'Acme' }).expect(201);
+    const known = await ask(m, 'mail.me@ACME.example').expect(202);
+    const unknown = await ask(m, 'nobody@acme.example').expect(202);
+    expect(unknown.body).toEqual(known.body);
+    const mail = await smtp.next('mail.me@acme.example');
+    expect(mail.subject).toBe('Reset your Tally password');
+    expect(mail.from).toBe('no-reply@tally.example');
+    const url = /https:\/\/tally\.example\/reset-password#token=[\w-]+/.exec(mail.text)?.[0];
+    expect(url).toBeDefined();
+    expect(mail.html).toContain(`href="${url}"`);
+    await request(m.server).post('/v1/auth/password-reset').set(XRW).send({ token: tokenOf(url as string), password: SECOND }).expect(200);
+    await request(m.server).post('/v1/auth/signin').set(XRW).send({ email: 'mail.me@acme.example', password: SECOND }).expect(200);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(smtp.mails.filter((x) => x.to.includes('nobody@acme.example'))).toEqual([]);
+  });
+
+  it('sends one address at most three mails per quarter hour', async () => {
+    for (let i = 0; i < 3; i++) await ask(m, 'flood@acme.example').expect(202);
+    const res = await ask(m, 'flood@acme.example').expect(429);
+    expect(res.body.error.code).toBe('too_many_reset_requests');
+    await ask(m, 'other@acme.example').expect(202); // others are not held up
+  });
 });

@@ -26,8 +26,40 @@ export function SignInPage() {
       <p className="muted">
         New to Tally? <Link to="/signup">Create an account</Link>
       </p>
-      <p className="muted small" data-testid="forgot-password">
-        Forgot your password? Write to support from your account’s email address: they send you a reset link, valid for an hour.
+      <p className="muted">
+        <Link to="/forgot-password" data-testid="forgot-password">
+          Forgot your password?
+        </Link>
+      </p>
+    </section>
+  );
+}
+
+/** Asks for a reset link by mail; where this Tally sends no mail, the server says to ask support. */
+export function ForgotPasswordPage() {
+  const [sent, setSent] = useState<string | null>(null);
+  const { onSubmit, error, busy } = useFormSubmit(async (form) => {
+    const answer = await api<{ message: string }>('/v1/auth/password-reset-request', { method: 'POST', body: { email: form.get('email') }, quiet401: true });
+    setSent(answer.message);
+  });
+  return (
+    <section className="card narrow">
+      <h1>Reset your password</h1>
+      {sent ? (
+        <p role="status" data-testid="reset-requested">
+          Check your inbox: {sent}.
+        </p>
+      ) : (
+        <form onSubmit={onSubmit} data-testid="forgot-form" noValidate>
+          <Field id="forgot-email" name="email" label="Email" type="email" autoComplete="email" required hint="The address you sign in with: we mail it a link to choose a new password." />
+          <ErrorMessage error={error} />
+          <button type="submit" disabled={busy}>
+            {busy ? 'Sending…' : 'Send me a reset link'}
+          </button>
+        </form>
+      )}
+      <p className="muted">
+        <Link to="/signin">Back to sign in</Link>
       </p>
     </section>
   );
