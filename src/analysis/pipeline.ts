@@ -119,10 +119,10 @@ export class VideoAnalyzer implements Analyzer {
       tensorType: meta.inputType, // float16 bits straight from the reader thread for an FP16 model
     }, this.window + 2);
     const planeSize = input.width * input.height;
-    const tracker = new ByteTracker();
-    const sceneCuts = new SceneCutDetector();
     const visibility = new VisibilityAccumulator();
-    const visibleClasses: number[] = [];
+    // The tracker tells the timeline which objects each frame showed, once it knows which tracks are objects.
+    const tracker = new ByteTracker({}, (sec, classIds) => visibility.add(sec, classIds));
+    const sceneCuts = new SceneCutDetector();
     const framesTotal = Math.max(1, Math.ceil(probe.frames / settings.stride));
     const progressEvery = Math.max(1, Math.floor(framesTotal / 100));
     let inferenceMs = 0;
@@ -169,10 +169,7 @@ export class VideoAnalyzer implements Analyzer {
         const { cut, frame: { index } } = head;
         const timeSec = index / probe.fps;
         if (cut) tracker.sceneCut();
-        const visible = tracker.update(dets, index, timeSec);
-        visibleClasses.length = 0;
-        for (const v of visible) visibleClasses.push(v.classId);
-        visibility.add(timeSec, visibleClasses);
+        tracker.update(dets, index, timeSec);
         trackingMs += performance.now() - t1;
         inferenceMs += t1 - t0;
         frames++;

@@ -74,6 +74,20 @@ describe('tally analyze: unique counts', () => {
     for (const o of report.objects) expect(o.firstSec >= 2 || o.lastSec < 2).toBe(true);
   });
 
+  it.each(['cut-bus-then-zidane-720p120-4s.mp4@1', 'cut-bus-then-zidane-720p120-4s.mp4@4', 'bus-pan-720p120-3s.mp4@4'])(
+    '%s: the timeline shows every object in the second it was first seen and the one it was last seen',
+    (key) => {
+      const report = reports.get(key);
+      if (!report) throw new Error(`${key} report missing`);
+      for (const o of report.objects) {
+        for (const sec of [Math.floor(o.firstSec), Math.floor(o.lastSec)]) {
+          expect({ object: o.id, sec, visible: report.timeline[sec].visible[o.class] ?? 0 }).toEqual({ object: o.id, sec, visible: expect.any(Number) });
+          expect(report.timeline[sec].visible[o.class]).toBeGreaterThanOrEqual(1);
+        }
+      }
+    },
+  );
+
   it('reports progress and can be canceled', async () => {
     const controller = new AbortController();
     const seen: number[] = [];

@@ -356,3 +356,43 @@ describe('ByteTracker options', () => {
     expect(seen[5][0]).toEqual({ id: 1, classId: PERSON, box, conf: expect.closeTo(0.9, 5) });
   });
 });
+
+describe('ByteTracker visibility (the timeline)', () => {
+  /** Runs a scene with a visibility sink; returns, per frame in the order told, its time and visible classes. */
+  function told(scene: Scene, fps: number, durationSec: number, cutsBeforeFrames?: number[]) {
+    const frames: { t: number; classes: number[] }[] = [];
+    const tracker = new ByteTracker({}, (t, classIds) => frames.push({ t, classes: [...classIds] }));
+    runScene(scene, { fps, durationSec, cutsBeforeFrames }, tracker);
+    return frames;
+  }
+  const personFrom = (from: number, to = Infinity): Scene => (t, f) => (t >= from && t < to ? [{ box: jitter([300, 200, 380, 400], f) }] : []);
+
+  it('an object counts as visible from its first detection, not from its confirmation', () => {
+    // A person appears at 1.8 s and stays; confirmation comes minTrackSeconds (0.6 s) later, in second 2.
+    const frames = told(personFrom(1.8), 10, 4);
+    expect(frames.map((f) => f.t)).toEqual(Array.from({ length: 40 }, (_, i) => i / 10)); // every frame, in order
+    const firstVisible = frames.find((f) => f.classes.length > 0);
+    expect(firstVisible?.t).toBeCloseTo(1.8, 5);
+    expect(frames.filter((f) => f.t >= 1.8).every((f) => f.classes.length === 1 && f.classes[0] === PERSON)).toBe(true);
+  });
+
+  it('a flicker that never becomes an object is never visible', () => {
+    const frames = told(personFrom(1, 1.2), 10, 3);
+    expect(frames.every((f) => f.classes.length === 0)).toBe(true);
+  });
+
+  it('frames are told at most 3 × minTrackSeconds late, and all of them by the end of the shot', () => {
+    const frames: number[] = [];
+    const tracker = new ByteTracker({}, (t) => frames.push(t));
+    for (let f = 0; f < 30; f++) tracker.update(detectionsFrom([{ box: [0, 0, 50, 50], score: 0.8, classId: PERSON }]), f, f / 10);
+    expect(frames.at(-1)).toBeCloseTo(2.9 - 3 * DEFAULT_TRACKER_OPTIONS.minTrackSeconds, 5);
+    tracker.sceneCut();
+    expect(frames).toHaveLength(30);
+  });
+
+  it('an object cut short by a scene cut is visible from its first frame too', () => {
+    // Appears 0.4 s before the cut: confirmed at the cut by the end-of-shot rule (minEndTrackSeconds).
+    const frames = told(personFrom(1.6, 2), 10, 3, [20]);
+    expect(frames.filter((f) => f.classes.length).map((f) => f.t)).toEqual([1.6, 1.7, 1.8, 1.9].map((t) => expect.closeTo(t, 5)));
+  });
+});

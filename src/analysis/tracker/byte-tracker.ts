@@ -10,6 +10,12 @@
  *                become objects after minTrackSeconds at minHitRatio
  *   spawn        unmatched high detections start tracks, unless they duplicate a counted track
  *   expire       lost tracks older than lostTrackSeconds end (summarised, then forgotten)
+ *
+ * Visibility (optional `onVisible`): which objects each frame showed, told a little late. A track is
+ * only known to be an object once confirmed, minTrackSeconds after it appeared, yet it was visible from
+ * its first detection; so each frame's matched tracks wait up to VISIBILITY_DELAY_FACTOR ×
+ * minTrackSeconds (and at most until the shot ends) and are then reported with those that became
+ * objects — a timeline that starts when each object was first seen, not when it was confirmed.
  */
 import type { Detections } from '../detections.js';
 import { AssignmentSolver, containment, iou } from './matching.js';
@@ -24,6 +30,21 @@ import type { TrackedObject, TrackerResult, VisibleTrack } from './types.js';
 const CROSS_CLASS_WEIGHT = 0.25;
 /** Slack for comparing times built from frame numbers (e.g. 72 / 120 vs 0.6), s. */
 const TIME_EPSILON_S = 1e-9;
+/**
+ * Frames wait this many minTrackSeconds for their tentative tracks to be confirmed before they are
+ * reported; a track confirmed even later (low hit ratio at first) misses only its earliest frames.
+ */
+const VISIBILITY_DELAY_FACTOR = 3;
+
+/** The classes of the objects one analysed frame showed. */
+export type VisibilitySink = (timeSec: number, classIds: readonly number[]) => void;
+
+interface PendingFrame {
+  timeSec: number;
+  /** The tracks matched in the frame, tentative ones included, and their class then. */
+  tracks: Track[];
+  classIds: number[];
+}
 
 export class ByteTracker {
   private readonly options: TrackerOptions;
@@ -36,11 +57,18 @@ export class ByteTracker {
   private nextTrackId = 1;
   private nextObjectId = 1;
   private lastTimeSec: number | null = null;
+  /** Frames whose matched tracks may still be confirmed (oldest first), when onVisible is given. */
+  private pending: PendingFrame[] = [];
+  private readonly visibleClasses: number[] = [];
   /** Scratch: IoU weights (tracks × detections), detection indices, detection taken flags. */
   private weights = new Float64Array(256);
   private detTaken = new Uint8Array(64);
 
-  constructor(options: Partial<TrackerOptions> = {}) {
+  constructor(
+    options: Partial<TrackerOptions> = {},
+    /** Told, in frame order and a little late, the classes of the objects each frame showed (see above). */
+    private readonly onVisible?: VisibilitySink,
+  ) {
     this.options = resolveTrackerOptions(options);
   }
 
@@ -70,7 +98,26 @@ export class ByteTracker {
     this.confirmMatured();
     this.spawn(dets, high, frame, timeSec);
     this.expire(timeSec);
+    if (this.onVisible) {
+      const matched = this.tracks.filter((t) => t.matchedThisFrame);
+      this.pending.push({ timeSec, tracks: matched, classIds: matched.map((t) => t.classId) });
+      this.flushVisibility(timeSec - VISIBILITY_DELAY_FACTOR * o.minTrackSeconds);
+    }
     return this.visible();
+  }
+
+  /** Reports the pending frames up to `untilSec` (all of them by default) with the tracks that became objects. */
+  private flushVisibility(untilSec = Infinity): void {
+    const sink = this.onVisible;
+    if (!sink) return;
+    while (this.pending.length && this.pending[0].timeSec <= untilSec + TIME_EPSILON_S) {
+      const f = this.pending.shift() as PendingFrame;
+      this.visibleClasses.length = 0;
+      f.tracks.forEach((t, i) => {
+        if (t.confirmed) this.visibleClasses.push(f.classIds[i]);
+      });
+      sink(f.timeSec, this.visibleClasses);
+    }
   }
 
   /** A hard scene cut happened before this frame: end every track (keep the confirmed ones as objects), start fresh. */
@@ -101,6 +148,7 @@ export class ByteTracker {
     this.nextTrackId = 1;
     this.nextObjectId = 1;
     this.lastTimeSec = null;
+    this.pending = [];
   }
 
   /** The settings, for the report's `analysis.tracker` (plain numbers/strings). */
@@ -215,6 +263,7 @@ export class ByteTracker {
         t.objectId = this.nextObjectId++;
       }
     }
+    this.flushVisibility(); // the shot is over: no pending track can be confirmed any more
     for (const t of this.tracks) t.markRemoved();
     this.pruneRemoved();
     this.lastTimeSec = null;
