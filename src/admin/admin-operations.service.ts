@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { ApiKey } from '../auth/api-key.entity.js';
 import { ApiKeysService } from '../auth/api-keys.service.js';
+import { BillingAccountsService, type PlanSync } from '../billing/billing-accounts.service.js';
 import { UsageLedgerService } from '../billing/usage-ledger.service.js';
 import { BadRequestError, ForbiddenError, NotFoundError } from '../common/errors.js';
 import { Job } from '../jobs/job.entity.js';
@@ -30,7 +31,13 @@ export class AdminOperations {
     private readonly tenants: TenantsService,
     private readonly ledger: UsageLedgerService,
     private readonly passwords: PasswordResetsService,
+    private readonly billing: BillingAccountsService,
   ) {}
+
+  /** After a plan change: the tenant's Stripe subscription follows its plan (see BillingAccountsService.syncPlan). */
+  async syncTenantPlan(tenantId: string): Promise<PlanSync> {
+    return this.billing.syncPlan(tenantId);
+  }
 
   private require(staff: StaffPrincipal, permission: Parameters<typeof can>[1]): void {
     if (!can(staff, permission)) throw new ForbiddenError('forbidden', `your role (${staff.role}) cannot do this`);

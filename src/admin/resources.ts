@@ -1,6 +1,7 @@
-import { ValidationError, type ActionContext, type ResourceWithOptions } from 'adminjs';
+import { ValidationError, type ActionContext, type ActionResponse, type After, type ResourceWithOptions } from 'adminjs';
 import type { DataSource } from 'typeorm';
 import { ApiKey } from '../auth/api-key.entity.js';
+import type { PlanSync } from '../billing/billing-accounts.service.js';
 import { UsageLedgerEntry } from '../billing/usage-ledger.entity.js';
 import { JOB_STATUSES, Job } from '../jobs/job.entity.js';
 import { Plan } from '../plans/plan.entity.js';
@@ -60,7 +61,7 @@ export function buildResources({ db, ops, audit, components }: ResourceDeps): Re
       },
       actions: {
         // Edit covers plan and status: admin only. Support changes quotas through changeQuota.
-        ...builtIns(hooks, { create: 'create', edit: 'edit', delete: 'delete' }),
+        ...withPlanSync(builtIns(hooks, { create: 'create', edit: 'edit', delete: 'delete' }), ops),
         changeQuota: formAction(
           'raiseQuota',
           {
@@ -341,3 +342,33 @@ export function buildResources({ db, ops, audit, components }: ResourceDeps): Re
 
   return [tenants, users, apiKeys, plans, jobs, videos, reports, ledger, staffUsers, auditLog];
 }
+
+/**
+ * A tenant's plan changed in the edit form: its Stripe subscription follows at once (new price, or ended when
+ * the plan is not billed through Stripe), and the notice says so. If Stripe cannot be reached, the change is
+ * saved anyway and the billing dispatcher carries it to Stripe before the tenant's next usage.
+ */
+function withPlanSync(actions: ReturnType<typeof builtIns>, ops: AdminOperations): ReturnType<typeof builtIns> {
+  const edit = actions.edit;
+  const audited = edit.after as After<ActionResponse>;
+  const after: After<ActionResponse> = async (response, request, context) => {
+    const out = await audited(response, request, context);
+    const before = (context as { auditBefore?: Record<string, unknown>[] | null }).auditBefore?.[0];
+    const record = out.record as { id?: string; params?: Record<string, unknown> } | undefined;
+    if (request.method !== 'post' || out.notice?.type === 'error' || !before || !record?.params || before.planId === record.params.planId) return out;
+    const note = await ops.syncTenantPlan(String(record.params.id ?? record.id)).then(
+      (r) => PLAN_SYNC_NOTES[r],
+      (err: unknown) => `Stripe could not be updated now (${(err as Error).message}); it will be before the tenant's next billed usage.`,
+    );
+    return note ? { ...out, notice: { message: `${out.notice?.message ?? 'Saved.'} ${note}`, type: out.notice?.type ?? 'success' } } : out;
+  };
+  return { ...actions, edit: { ...edit, after } };
+}
+
+const PLAN_SYNC_NOTES: Record<PlanSync, string> = {
+  none: '',
+  unchanged: 'Its Stripe subscription already has this plan’s price.',
+  price_changed: 'Its Stripe subscription moved to the new plan’s price.',
+  canceled: 'Its Stripe subscription ended (usage so far invoiced): the new plan is not billed through Stripe.',
+  created: 'A Stripe subscription was created.',
+};

@@ -30,6 +30,6 @@ import { UsageLedgerService } from './usage-ledger.service.js';
     InvoicesService,
     BillingProcessor,
   ],
-  exports: [UsageLedgerService, ReconciliationService, StripeGateway],
+  exports: [UsageLedgerService, ReconciliationService, StripeGateway, BillingAccountsService],
 })
 export class BillingModule {}

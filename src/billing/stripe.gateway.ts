@@ -110,6 +110,37 @@ export class StripeGateway {
     return { id: sub.id, status: sub.status };
   }
 
+  /** The subscription's (single) item and its price, or null when Stripe no longer has the subscription. */
+  async subscriptionItem(subscriptionId: string): Promise<{ itemId: string; priceId: string; status: string } | null> {
+    let sub: Stripe.Subscription;
+    try {
+      sub = await this.stripe().subscriptions.retrieve(subscriptionId);
+    } catch (err) {
+      if ((err as { statusCode?: number }).statusCode === 404) return null;
+      throw err;
+    }
+    const item = sub.items.data[0];
+    if (!item || sub.status === 'canceled') return null;
+    return { itemId: item.id, priceId: item.price.id, status: sub.status };
+  }
+
+  /**
+   * Moves the subscription to another metered price. No proration: the period's usage is rated at the new
+   * price, as Tally's own estimate rates it at the tenant's current plan.
+   */
+  async changeSubscriptionPrice(subscriptionId: string, itemId: string, priceId: string): Promise<void> {
+    await this.stripe().subscriptions.update(
+      subscriptionId,
+      { items: [{ id: itemId, price: priceId }], proration_behavior: 'none' },
+      { idempotencyKey: `tally-price-${subscriptionId}-${priceId}` },
+    );
+  }
+
+  /** Ends the subscription now, invoicing the usage so far (a move to a plan Stripe does not bill). */
+  async cancelSubscription(subscriptionId: string): Promise<void> {
+    await this.stripe().subscriptions.cancel(subscriptionId, { invoice_now: true, prorate: false });
+  }
+
   /** One meter event; `identifier` (our ledger row id) is how Stripe drops a resend within its ~24 h window. */
   async sendMeterEvent(e: { identifier: string; customerId: string; value: number; occurredAt: Date }): Promise<void> {
     await this.stripe().billing.meterEvents.create(

@@ -47,6 +47,10 @@ export class Tenant {
   @Column('text', { nullable: true })
   stripeSubscriptionStatus: string | null;
 
+  /** The Stripe price the subscription is on (compared with the plan's before usage is sent). */
+  @Column('text', { nullable: true })
+  stripeSubscriptionPriceId: string | null;
+
   /** When the Stripe event that last changed the billing status was created (older events are ignored). */
   @Column('timestamptz', { nullable: true })
   billingEventAt: Date | null;

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
+import { BillingAccountsService } from '../../src/billing/billing-accounts.service.js';
 import { BillingMetrics } from '../../src/billing/billing-metrics.js';
 import { OutboxDispatcher, type DispatchResult } from '../../src/billing/outbox-dispatcher.service.js';
 import { ReconciliationService } from '../../src/billing/reconciliation.service.js';
@@ -228,5 +229,70 @@ describe('billing outbox: ledger rows to Stripe meter events, exactly once', () 
     const metrics = await request(t.server).get('/metrics').expect(200);
     expect(metrics.text).toMatch(/tally_billing_reconciliation_mismatches [1-9]/);
     expect(metrics.text).toMatch(/tally_billing_outbox_rows\{state="pending"\} 0/);
+  });
+});
+
+describe('a plan change reaches the Stripe subscription', () => {
+  let t: TestApp;
+  let stripe: FakeStripe;
+  let dispatcher: OutboxDispatcher;
+  let accounts: BillingAccountsService;
+
+  beforeAll(async () => {
+    stripe = await startFakeStripe();
+    t = await startTestApp('billing_plans', { ...stripe.env, STRIPE_TIMEOUT_MS: '1000', STRIPE_MAX_NETWORK_RETRIES: '0' });
+    dispatcher = t.app.get(OutboxDispatcher);
+    accounts = t.app.get(BillingAccountsService);
+    // This database's enterprise plan has its own Stripe price.
+    await t.db.query(`UPDATE plans SET stripe_price_id = 'price_enterprise', price_per_extra_minute_cents = 3 WHERE id = 'enterprise'`);
+  });
+  afterAll(async () => {
+    await t?.close();
+    await stripe?.close();
+  });
+
+  const tenant = (id: string) => t.db.getRepository(Tenant).findOneByOrFail({ id });
+  const subscriptionOf = async (id: string) => {
+    const { stripeSubscriptionId } = await tenant(id);
+    return stripe.subscriptions.find((s) => s.id === stripeSubscriptionId);
+  };
+  async function billUsage(tenantId: string): Promise<void> {
+    const job = await insertProcessingJob(t.db, tenantId, 10);
+    await completeJob(t.app, t.db, job, fakeReport(10, 100, 100));
+    await dispatcher.runOnce();
+  }
+
+  it('moves the subscription to the new plan’s price, before the next usage is sent', async () => {
+    const { tenantId } = await t.createTenant('Upgrading', 'pro');
+    await billUsage(tenantId);
+    expect(await subscriptionOf(tenantId)).toMatchObject({ price: 'price_test_metered', status: 'active' });
+    expect((await tenant(tenantId)).stripeSubscriptionPriceId).toBe('price_test_metered');
+
+    // Changed behind the panel's back (SQL): the dispatcher aligns the subscription before it sends usage.
+    await t.db.query(`UPDATE tenants SET plan_id = 'enterprise' WHERE id = $1`, [tenantId]);
+    await billUsage(tenantId);
+    const sub = await subscriptionOf(tenantId);
+    expect(sub).toMatchObject({ price: 'price_enterprise', status: 'active' });
+    const update = stripe.requests.find((r) => r.method === 'POST' && r.path === `/v1/subscriptions/${sub?.id}`);
+    expect(update?.params).toMatchObject({ 'items[0][id]': sub?.itemId, 'items[0][price]': 'price_enterprise', proration_behavior: 'none' });
+    expect(stripe.subscriptions.filter((s) => s.customer === sub?.customer)).toHaveLength(1); // the same subscription, not a second one
+    expect(await accounts.syncPlan(tenantId)).toBe('unchanged');
+  });
+
+  it('ends the subscription (usage so far invoiced) when the new plan is not billed through Stripe', async () => {
+    const { tenantId } = await t.createTenant('Downgrading', 'pro');
+    await billUsage(tenantId);
+    const sub = await subscriptionOf(tenantId);
+    await t.db.query(`UPDATE tenants SET plan_id = 'free' WHERE id = $1`, [tenantId]);
+    expect(await accounts.syncPlan(tenantId)).toBe('canceled');
+    expect(sub?.status).toBe('canceled');
+    const cancel = stripe.requests.find((r) => r.method === 'DELETE' && r.path === `/v1/subscriptions/${sub?.id}`);
+    expect(cancel?.params).toMatchObject({ invoice_now: 'true', prorate: 'false' });
+    expect(await tenant(tenantId)).toMatchObject({ stripeSubscriptionId: null, stripeSubscriptionStatus: 'canceled', stripeSubscriptionPriceId: null });
+    // Back on a billed plan later: a new subscription at the next billed usage.
+    await t.db.query(`UPDATE tenants SET plan_id = 'pro' WHERE id = $1`, [tenantId]);
+    await billUsage(tenantId);
+    expect(await subscriptionOf(tenantId)).toMatchObject({ price: 'price_test_metered', status: 'active' });
+    expect((await subscriptionOf(tenantId))?.id).not.toBe(sub?.id);
   });
 });

@@ -32,7 +32,7 @@ export interface FakeStripe {
   /** Unique by identifier, as Stripe keeps them. */
   meterEvents: Map<string, FakeMeterEvent>;
   customers: { id: string; name: string; tenantId: string }[];
-  subscriptions: { id: string; customer: string; price: string }[];
+  subscriptions: { id: string; customer: string; price: string; itemId: string; status: string }[];
   creditGrants: { id: string; customer: string; value: number; currency: string; ledgerRowId: string }[];
   /** Invoices GET /v1/invoices returns, by customer id. */
   invoices: Map<string, Record<string, unknown>[]>;
@@ -72,6 +72,14 @@ export async function startFakeStripe(): Promise<FakeStripe> {
   let seq = 0;
   const now = () => Math.floor(Date.now() / 1000);
 
+  const subscriptionBody = (s: FakeStripe['subscriptions'][number]) => ({
+    id: s.id,
+    object: 'subscription',
+    customer: s.customer,
+    status: s.status,
+    items: { object: 'list', data: [{ id: s.itemId, object: 'subscription_item', price: { id: s.price, object: 'price' } }] },
+  });
+
   /** The effect of a request and its answer. */
   function apply(method: string, path: string, p: Record<string, string>): { status: number; body: unknown } {
     if (method === 'POST' && path === '/v1/customers') {
@@ -80,9 +88,17 @@ export async function startFakeStripe(): Promise<FakeStripe> {
       return { status: 200, body: { id: c.id, object: 'customer', name: c.name, metadata: { tenant_id: c.tenantId } } };
     }
     if (method === 'POST' && path === '/v1/subscriptions') {
-      const s = { id: `sub_${++seq}`, customer: p.customer, price: p['items[0][price]'] };
+      const s = { id: `sub_${++seq}`, customer: p.customer, price: p['items[0][price]'], itemId: `si_${++seq}`, status: 'active' };
       subscriptions.push(s);
-      return { status: 200, body: { id: s.id, object: 'subscription', customer: s.customer, status: 'active' } };
+      return { status: 200, body: subscriptionBody(s) };
+    }
+    const one = /^\/v1\/subscriptions\/([^/]+)$/.exec(path);
+    if (one) {
+      const s = subscriptions.find((x) => x.id === one[1]);
+      if (!s) return { status: 404, body: { error: { type: 'invalid_request_error', code: 'resource_missing', message: `No such subscription: '${one[1]}'` } } };
+      if (method === 'POST' && p['items[0][id]'] === s.itemId && p['items[0][price]']) s.price = p['items[0][price]'];
+      if (method === 'DELETE') s.status = 'canceled';
+      return { status: 200, body: subscriptionBody(s) };
     }
     if (method === 'POST' && path === '/v1/billing/meter_events') {
       const e = { identifier: p.identifier, customer: p['payload[stripe_customer_id]'], value: Number(p['payload[value]']), timestamp: Number(p.timestamp) };
@@ -113,7 +129,8 @@ export async function startFakeStripe(): Promise<FakeStripe> {
   const server = http.createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
     const body = await readBody(req);
-    const params = Object.fromEntries(new URLSearchParams(req.method === 'GET' ? url.search : body));
+    // stripe-node sends GET and DELETE parameters in the query string, the others in the body.
+    const params = Object.fromEntries(new URLSearchParams(req.method === 'GET' || req.method === 'DELETE' ? url.search : body));
     const idempotencyKey = typeof req.headers['idempotency-key'] === 'string' ? req.headers['idempotency-key'] : undefined;
     const record: RecordedRequest = { method: req.method ?? '', path: url.pathname, params, idempotencyKey, answer: 200 };
     requests.push(record);
