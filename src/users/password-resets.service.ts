@@ -71,11 +71,12 @@ export class PasswordResetsService {
     return true;
   }
 
-  async createLink(userId: string, createdBy: string): Promise<ResetLink> {
+  /** A single-use link to set the user's password; `validMinutes` longer for an invitation. */
+  async createLink(userId: string, createdBy: string, validMinutes = RESET_LINK_MINUTES): Promise<ResetLink> {
     const [user] = (await this.db.query('SELECT email FROM users WHERE id = $1', [userId])) as { email: string }[];
     if (!user) throw new NotFoundError('user');
     const token = randomBytes(32).toString('base64url');
-    const expiresAt = new Date(Date.now() + RESET_LINK_MINUTES * 60_000);
+    const expiresAt = new Date(Date.now() + validMinutes * 60_000);
     await this.db.transaction(async (tx) => {
       await tx.query('UPDATE password_reset_tokens SET used_at = now() WHERE user_id = $1 AND used_at IS NULL', [userId]);
       await tx.query('INSERT INTO password_reset_tokens (user_id, token_hash, created_by, expires_at) VALUES ($1, $2, $3, $4)', [userId, hashToken(token), createdBy, expiresAt]);

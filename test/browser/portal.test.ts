@@ -338,4 +338,36 @@ describe('the customer portal in Chromium', () => {
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByTestId('job-row').first().waitFor();
   }, 60_000);
+
+  it('invites a colleague from the account page: they choose a password from the mail and see the same jobs', async () => {
+    await page.getByRole('link', { name: 'Account' }).click();
+    const team = page.getByTestId('team');
+    await team.getByTestId('team-member').first().waitFor();
+    await page.getByTestId('invite-form').getByLabel('Invite by email').fill('colleague@acme.example');
+    await page.getByRole('button', { name: 'Invite' }).click();
+    expect(await textWhen(page.getByTestId('invitation'), 'mailed')).toContain('Invitation mailed to colleague@acme.example');
+    await page.locator('[data-testid="team-member"][data-pending="true"]', { hasText: 'colleague@acme.example' }).waitFor();
+    await shot(page, '15-team-invited');
+    const mail = await smtp.next('colleague@acme.example');
+    const link = /https?:\/\/\S+\/reset-password#token=[\w-]+/.exec(mail.text)?.[0] ?? '';
+    const ctxD = await browser.newContext();
+    try {
+      const colleague = await ctxD.newPage();
+      await colleague.goto(link);
+      const form = colleague.getByTestId('reset-form');
+      await form.getByLabel('New password', { exact: true }).fill('a good team passphrase');
+      await form.getByLabel('New password again').fill('a good team passphrase');
+      await form.getByRole('button', { name: 'Set password and sign in' }).click();
+      await colleague.locator(`[data-testid="job-row"][data-job-id="${jobId}"]`).waitFor(); // the organisation's jobs
+    } finally {
+      await ctxD.close();
+    }
+    await page.reload();
+    const row = page.locator('[data-testid="team-member"]', { hasText: 'colleague@acme.example' });
+    await row.and(page.locator('[data-pending="false"]')).waitFor();
+    page.once('dialog', (d) => void d.accept());
+    await row.getByTestId('team-remove').click();
+    await row.waitFor({ state: 'detached' });
+    await expect(page.locator('[data-testid="team-member"]').count()).resolves.toBe(1);
+  }, 60_000);
 });
