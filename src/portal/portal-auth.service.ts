@@ -36,6 +36,7 @@ export class PortalAuthService {
     if (problem) throw new BadRequestError('weak_password', problem);
     if (!company.trim()) throw new BadRequestError('validation_failed', 'enter your organisation name');
     const taken = () => new ConflictError('email_taken', 'an account with this email already exists: sign in instead');
+    await this.dropLapsedInvitation(email);
     if (await this.findByEmail(email)) throw taken();
     const passwordHash = await hashPassword(password);
     const { tenantId, apiKey } = await this.tenants.create(company, 'free');
@@ -49,6 +50,18 @@ export class PortalAuthService {
       if (isUniqueViolation(err)) throw taken();
       throw err;
     }
+  }
+
+  /**
+   * An invitation nobody accepted (no password, no link still valid) does not keep its address from signing
+   * up: otherwise any tenant could reserve someone else's email by inviting it.
+   */
+  private async dropLapsedInvitation(email: string): Promise<void> {
+    await this.db.query(
+      `DELETE FROM users u WHERE lower(u.email) = $1 AND u.password_hash IS NULL
+          AND NOT EXISTS (SELECT 1 FROM password_reset_tokens t WHERE t.user_id = u.id AND t.used_at IS NULL AND t.expires_at > now())`,
+      [email],
+    );
   }
 
   /** The user for these credentials, or 401. Unknown emails cost a hash too, so timing does not tell them apart. */

@@ -1,13 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { BadRequestError, ConflictError, NotFoundError } from '../common/errors.js';
+import { BadRequestError, ConflictError, NotFoundError, TooManyRequestsError } from '../common/errors.js';
 import { Mailer } from '../mail/mailer.js';
 import { PasswordResetsService } from './password-resets.service.js';
 import { User } from './user.entity.js';
 
 /** An invitation link works this long (the invitee sets their password with it). */
 export const INVITATION_DAYS = 7;
+/** Invitations one tenant may send a day (a brake on using Tally to send mail to strangers). */
+export const INVITATIONS_PER_DAY = 25;
 
 export interface TeamMember {
   id: string;
@@ -47,6 +49,12 @@ export class TeamService {
 
   async invite(tenantId: string, emailRaw: string, invitedBy: string): Promise<Invitation> {
     const email = emailRaw.trim().toLowerCase();
+    const [{ n }] = (await this.db.query(
+      `SELECT count(*)::int AS n FROM password_reset_tokens t JOIN users u ON u.id = t.user_id
+        WHERE u.tenant_id = $1 AND t.created_by LIKE 'invited by %' AND t.created_at > now() - interval '1 day'`,
+      [tenantId],
+    )) as { n: number }[];
+    if (n >= INVITATIONS_PER_DAY) throw new TooManyRequestsError('too_many_invitations', `at most ${INVITATIONS_PER_DAY} invitations a day: try again tomorrow`, 3600);
     const users = this.db.getRepository(User);
     let user: User;
     try {

@@ -75,3 +75,22 @@ it('mails the invitation when Tally sends mail, and returns no link', async () =
   const link = /https:\/\/tally\.example\/reset-password#token=[\w-]+/.exec(mail.text)?.[0] ?? '';
   await request(mailing.server).post('/v1/auth/password-reset').set(XRW).send({ token: tokenOf(link), password: 'newcomer passphrase' }).expect(200);
 });
+
+it('an invitation nobody accepted does not keep its address from signing up once its link has lapsed', async () => {
+  const owner = await signUp(t, 'squatter@team.example');
+  await request(t.server).post('/v1/team/members').set(XRW).set('Cookie', owner.cookie).send({ email: 'victim@own.example' }).expect(201);
+  // While the link is valid the address is taken…
+  await request(t.server).post('/v1/auth/signup').set(XRW).send({ email: 'victim@own.example', password: PASSWORD, company: 'Own Co' }).expect(409);
+  // …once it has lapsed (7 days), the person signs up with their own organisation.
+  await t.db.query(`UPDATE password_reset_tokens SET expires_at = now() - interval '1 second' WHERE user_id = (SELECT id FROM users WHERE email = 'victim@own.example')`);
+  const res = await request(t.server).post('/v1/auth/signup').set(XRW).send({ email: 'victim@own.example', password: PASSWORD, company: 'Own Co' }).expect(201);
+  expect(res.body.tenant.name).toBe('Own Co');
+  expect((await request(t.server).get('/v1/team').set('Cookie', owner.cookie).expect(200)).body.members).toHaveLength(1);
+});
+
+it('sends at most 25 invitations a day per organisation', async () => {
+  const owner = await signUp(t, 'inviter@many.example');
+  for (let i = 0; i < 25; i++) await request(t.server).post('/v1/team/members').set(XRW).set('Cookie', owner.cookie).send({ email: `guest${i}@many.example` }).expect(201);
+  const res = await request(t.server).post('/v1/team/members').set(XRW).set('Cookie', owner.cookie).send({ email: 'one.more@many.example' }).expect(429);
+  expect(res.body.error.code).toBe('too_many_invitations');
+});
