@@ -1,43 +1,20 @@
-/** Shapes of the API answers the portal reads (the server's views, restated for the browser build). */
+/**
+ * Shapes of the API answers the portal reads: the server's own declarations where they are dependency-free
+ * (src/portal/views.ts, src/jobs/job-status.ts, the report types), restated here only where they are not.
+ */
+import type { JobStatus } from '../../src/jobs/job-status.js';
+import type { MeView } from '../../src/portal/views.js';
+
 export type { Report, ReportObject } from '../../src/analysis/report.types.js';
+export { JOB_STATUSES, isFinalStatus as isFinal, type JobStatus } from '../../src/jobs/job-status.js';
+export type { ApiKeyView, InvoiceSummary as Invoice, PortalJobRow as JobRow } from '../../src/portal/views.js';
 
-export type JobStatus = 'queued' | 'processing' | 'succeeded' | 'failed' | 'canceled';
-export const JOB_STATUSES: JobStatus[] = ['queued', 'processing', 'succeeded', 'failed', 'canceled'];
-export const isFinal = (s: JobStatus): boolean => s === 'succeeded' || s === 'failed' || s === 'canceled';
-
-export interface Limits {
-  maxFileSizeBytes: number;
-  maxDurationSec: number;
-  maxConcurrentJobs: number;
-  maxVideoMinutesPerMonth: number | null;
-}
-
-export interface Me {
-  user: { id: string; email: string };
-  tenant: { id: string; name: string; planId: string; planName: string; status: string };
-  limits: Limits;
-  storage: 'local' | 'gcs';
-}
+export type Me = MeView;
+export type Limits = MeView['limits'];
 
 export interface ErrorInfo {
   code: string;
   message: string;
-}
-
-/** GET /v1/portal/jobs items. */
-export interface JobRow {
-  id: string;
-  status: JobStatus;
-  progress: number;
-  error?: ErrorInfo;
-  fileName: string;
-  durationSec: number;
-  createdAt: string;
-  startedAt?: string;
-  finishedAt?: string;
-  options: { stride?: number; analysisFps?: number };
-  counts?: Record<string, number>;
-  objectsTotal?: number;
 }
 
 /** GET /v1/jobs/{id}. */
@@ -64,15 +41,6 @@ export interface JobEvent {
   error?: ErrorInfo;
 }
 
-export interface ApiKeyView {
-  id: string;
-  name: string;
-  prefix: string;
-  createdAt: string;
-  revokedAt: string | null;
-  lastUsedAt: string | null;
-}
-
 export interface Usage {
   plan: string;
   period: { start: string; end: string };
@@ -86,16 +54,3 @@ export interface Usage {
   stripeEnabled?: boolean;
 }
 
-export interface Invoice {
-  id: string;
-  number: string | null;
-  status: string | null;
-  currency: string;
-  total: number;
-  amountDue: number;
-  amountPaid: number;
-  periodStart: string;
-  periodEnd: string;
-  created: string;
-  hostedInvoiceUrl: string | null;
-}

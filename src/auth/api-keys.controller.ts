@@ -2,6 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/co
 import { ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsString, Length } from 'class-validator';
 import { UuidPipe } from '../common/uuid.pipe.js';
+import type { ApiKeyView } from '../portal/views.js';
 import { ApiKeyAuth } from './api-key-auth.decorator.js';
 import { ApiKeysService } from './api-keys.service.js';
 import { CurrentTenant, type TenantContext } from './tenant-context.js';
@@ -13,14 +14,7 @@ export class CreateApiKeyDto {
   name: string;
 }
 
-export interface ApiKeyView {
-  id: string;
-  name: string;
-  prefix: string;
-  createdAt: string;
-  revokedAt: string | null;
-  lastUsedAt: string | null;
-}
+export type { ApiKeyView } from '../portal/views.js';
 
 @ApiTags('api-keys')
 @ApiKeyAuth()

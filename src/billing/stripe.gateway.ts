@@ -2,22 +2,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import Stripe from 'stripe';
 import { TALLY_ENV } from '../config/config.module.js';
 import type { BillingEnv, TallyEnv } from '../config/env.js';
+import type { InvoiceSummary } from '../portal/views.js';
 
-/** The slice of a Stripe invoice the API shows. */
-export interface InvoiceSummary {
-  id: string;
-  number: string | null;
-  status: string | null;
-  currency: string;
-  /** Minor units (cents). */
-  total: number;
-  amountDue: number;
-  amountPaid: number;
-  periodStart: string;
-  periodEnd: string;
-  created: string;
-  hostedInvoiceUrl: string | null;
-}
+export type { InvoiceSummary } from '../portal/views.js';
 
 /** A Stripe event, reduced to what the webhook handler reads. */
 export interface StripeEventView {

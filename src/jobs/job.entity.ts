@@ -2,11 +2,9 @@ import { Column, CreateDateColumn, Entity, JoinColumn, ManyToOne, PrimaryGenerat
 import { Tenant } from '../tenants/tenant.entity.js';
 import { Video } from '../videos/video.entity.js';
 
-export const JOB_STATUSES = ['queued', 'processing', 'succeeded', 'failed', 'canceled'] as const;
-export type JobStatus = (typeof JOB_STATUSES)[number];
-/** Statuses that count against the concurrent-jobs quota. */
-export const ACTIVE_JOB_STATUSES: JobStatus[] = ['queued', 'processing'];
-export const FINAL_JOB_STATUSES: JobStatus[] = ['succeeded', 'failed', 'canceled'];
+import type { JobStatus } from './job-status.js';
+
+export { ACTIVE_JOB_STATUSES, FINAL_JOB_STATUSES, JOB_STATUSES, isFinalStatus, type JobStatus } from './job-status.js';
 
 /** What the client asked for; handed to Analyzer.analyze. */
 export interface JobOptions {

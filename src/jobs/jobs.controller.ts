@@ -7,7 +7,7 @@ import { UuidPipe } from '../common/uuid.pipe.js';
 import { TALLY_ENV } from '../config/config.module.js';
 import type { TallyEnv } from '../config/env.js';
 import { JobEventsService } from './job-events.service.js';
-import { FINAL_JOB_STATUSES } from './job.entity.js';
+import { isFinalStatus } from './job-status.js';
 import { toJobView, type JobView } from './job-view.js';
 import { ListJobsQuery } from './jobs.dto.js';
 import { JobsService } from './jobs.service.js';
@@ -48,16 +48,15 @@ export class JobsController {
     const updates = await this.events.eventsOf(id); // subscribe before reading, so no change falls in between
     const job = await this.jobs.get(t.tenantId, id, true);
     const current = of({ jobId: job.id, tenantId: job.tenantId, status: job.status, progress: job.progress, errorCode: job.errorCode, errorMessage: job.errorMessage });
-    const isFinal = (status: string) => (FINAL_JOB_STATUSES as string[]).includes(status);
     // A comment-like ping while the job waits in the queue or runs keeps proxies from closing a quiet stream.
     const pings = interval(this.env.sseKeepaliveSeconds * 1000).pipe(map(() => null));
     return merge(concat(current, updates), pings).pipe(
-      takeWhile((e) => e === null || !isFinal(e.status), true),
+      takeWhile((e) => e === null || !isFinalStatus(e.status), true),
       map((e) =>
         e === null
           ? { type: 'ping', data: '' }
           : {
-              type: isFinal(e.status) || e.status !== 'processing' ? 'status' : 'progress',
+              type: isFinalStatus(e.status) || e.status !== 'processing' ? 'status' : 'progress',
               data: { id: e.jobId, status: e.status, progress: e.progress, ...(e.errorCode ? { error: { code: e.errorCode, message: e.errorMessage } } : {}) },
             },
       ),

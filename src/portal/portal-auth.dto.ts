@@ -30,14 +30,7 @@ export class SignInDto {
   password: string;
 }
 
-export interface MeView {
-  user: { id: string; email: string };
-  tenant: { id: string; name: string; planId: string; planName: string; status: string };
-  /** What an upload must respect (the client checks before sending; the server checks again). */
-  limits: { maxFileSizeBytes: number; maxDurationSec: number; maxConcurrentJobs: number; maxVideoMinutesPerMonth: number | null };
-  /** 'gcs': uploads go straight to the bucket through signed URLs; 'local': to this API. */
-  storage: 'local' | 'gcs';
-}
+export type { MeView } from './views.js';
 
 export class PasswordResetRequestDto {
   @ApiProperty({ example: 'ada@example.com' })

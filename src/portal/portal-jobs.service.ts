@@ -2,23 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { TtlCache } from '../common/ttl-cache.js';
-import type { JobStatus } from '../jobs/job.entity.js';
+import type { JobStatus } from '../jobs/job-status.js';
+import type { PortalJobRow } from './views.js';
 
-/** A row of the portal's job list: the job, its video's name and length, and the counts once there is a report. */
-export interface PortalJobRow {
-  id: string;
-  status: JobStatus;
-  progress: number;
-  error?: { code: string; message: string };
-  fileName: string;
-  durationSec: number;
-  createdAt: string;
-  startedAt?: string;
-  finishedAt?: string;
-  options: { stride?: number; analysisFps?: number };
-  counts?: Record<string, number>;
-  objectsTotal?: number;
-}
+export type { PortalJobRow } from './views.js';
 
 interface Raw {
   id: string;
