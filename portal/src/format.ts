@@ -7,7 +7,7 @@ export function formatBytes(bytes: number): string {
     v /= 1000;
     i++;
   }
-  return `${i === 0 ? v : v.toFixed(v >= 100 ? 0 : 1)} ${units[i]}`;
+  return `${i === 0 || Number.isInteger(v) ? v : v.toFixed(v >= 100 ? 0 : 1)} ${units[i]}`;
 }
 
 export function formatSeconds(sec: number): string {

@@ -2,6 +2,8 @@
  * What the portal checks before sending a file (the server checks everything again, with ffprobe):
  * a video by type or extension, not empty, within the plan's size limit. Pure: unit-tested.
  */
+import { formatBytes } from './format.js';
+
 export const VIDEO_EXTENSIONS = ['.mp4', '.m4v', '.mov', '.mkv', '.webm', '.avi', '.mpg', '.mpeg', '.ts', '.mts', '.m2ts', '.3gp', '.wmv', '.flv', '.ogv'];
 
 /** The `accept` attribute of the file input. */
@@ -14,17 +16,6 @@ export interface FileFacts {
   type: string;
 }
 
-function formatLimit(bytes: number): string {
-  const units = ['bytes', 'KB', 'MB', 'GB', 'TB'];
-  let v = bytes;
-  let i = 0;
-  while (v >= 1000 && i < units.length - 1) {
-    v /= 1000;
-    i++;
-  }
-  return `${Number.isInteger(v) ? v : v.toFixed(1)} ${units[i]}`;
-}
-
 /** Why this file will not be sent, or null when it may be. */
 export function fileProblem(file: FileFacts, maxFileSizeBytes: number): string | null {
   const dot = file.name.lastIndexOf('.');
@@ -35,7 +26,7 @@ export function fileProblem(file: FileFacts, maxFileSizeBytes: number): string |
   }
   if (file.size === 0) return `${file.name} is empty`;
   if (file.size > maxFileSizeBytes) {
-    return `${file.name} is ${formatLimit(file.size)}, over your plan's limit of ${formatLimit(maxFileSizeBytes)} per video`;
+    return `${file.name} is ${formatBytes(file.size)}, over your plan's limit of ${formatBytes(maxFileSizeBytes)} per video`;
   }
   return null;
 }
