@@ -59,6 +59,8 @@ export class ByteTracker {
   private lastTimeSec: number | null = null;
   /** Frames whose matched tracks may still be confirmed (oldest first), when onVisible is given. */
   private pending: PendingFrame[] = [];
+  /** Reported frames, kept to be filled again (no allocation per frame once warmed up). */
+  private spareFrames: PendingFrame[] = [];
   private readonly visibleClasses: number[] = [];
   /** Scratch: IoU weights (tracks × detections), detection indices, detection taken flags. */
   private weights = new Float64Array(256);
@@ -99,8 +101,16 @@ export class ByteTracker {
     this.spawn(dets, high, frame, timeSec);
     this.expire(timeSec);
     if (this.onVisible) {
-      const matched = this.tracks.filter((t) => t.matchedThisFrame);
-      this.pending.push({ timeSec, tracks: matched, classIds: matched.map((t) => t.classId) });
+      const f = this.spareFrames.pop() ?? { timeSec, tracks: [], classIds: [] };
+      f.timeSec = timeSec;
+      f.tracks.length = 0;
+      f.classIds.length = 0;
+      for (const t of this.tracks) {
+        if (!t.matchedThisFrame) continue;
+        f.tracks.push(t);
+        f.classIds.push(t.classId);
+      }
+      this.pending.push(f);
       this.flushVisibility(timeSec - VISIBILITY_DELAY_FACTOR * o.minTrackSeconds);
     }
     return this.visible();
@@ -113,10 +123,10 @@ export class ByteTracker {
     while (this.pending.length && this.pending[0].timeSec <= untilSec + TIME_EPSILON_S) {
       const f = this.pending.shift() as PendingFrame;
       this.visibleClasses.length = 0;
-      f.tracks.forEach((t, i) => {
-        if (t.confirmed) this.visibleClasses.push(f.classIds[i]);
-      });
+      for (let i = 0; i < f.tracks.length; i++) if (f.tracks[i].confirmed) this.visibleClasses.push(f.classIds[i]);
       sink(f.timeSec, this.visibleClasses);
+      f.tracks.length = 0; // no reference to ended tracks is kept
+      this.spareFrames.push(f);
     }
   }
 
