@@ -39,6 +39,8 @@ export interface JobEvent {
   status: JobStatus;
   progress: number;
   error?: ErrorInfo;
+  /** With `succeeded` (tenant stream): the counts per class. */
+  counts?: Record<string, number>;
 }
 
 export interface Usage {

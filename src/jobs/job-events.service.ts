@@ -14,6 +14,8 @@ export interface JobEvent {
   progress: number;
   errorCode?: string | null;
   errorMessage?: string | null;
+  /** With `succeeded`: the report's counts per class. */
+  counts?: Record<string, number>;
 }
 
 /**

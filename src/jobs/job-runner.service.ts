@@ -142,7 +142,7 @@ export class JobRunner {
       await this.lifecycle.runSucceeded(tx, job, report);
       return true;
     });
-    if (done) await this.publish(job);
+    if (done) await this.publish(job, report.counts); // a job list shows the counts without asking again
     return done;
   }
 
@@ -194,9 +194,9 @@ export class JobRunner {
     }
   }
 
-  private async publish(job: Job): Promise<void> {
+  private async publish(job: Job, counts?: Record<string, number>): Promise<void> {
     await this.events
-      .publish({ jobId: job.id, tenantId: job.tenantId, status: job.status, progress: job.progress, errorCode: job.errorCode, errorMessage: job.errorMessage })
+      .publish({ jobId: job.id, tenantId: job.tenantId, status: job.status, progress: job.progress, errorCode: job.errorCode, errorMessage: job.errorMessage, ...(counts ? { counts } : {}) })
       .catch((err: unknown) => this.logger.warn(`publishing event of ${job.id}: ${String(err)}`));
   }
 }

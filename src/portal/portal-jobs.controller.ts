@@ -44,7 +44,13 @@ export class PortalJobsController {
       updates.pipe(
         map((e) => ({
           type: e.status === 'processing' ? 'progress' : 'status',
-          data: { id: e.jobId, status: e.status, progress: e.progress, ...(e.errorCode ? { error: { code: e.errorCode, message: e.errorMessage ?? e.errorCode } } : {}) },
+          data: {
+            id: e.jobId,
+            status: e.status,
+            progress: e.progress,
+            ...(e.errorCode ? { error: { code: e.errorCode, message: e.errorMessage ?? e.errorCode } } : {}),
+            ...(e.counts ? { counts: e.counts } : {}),
+          },
         })),
       ),
       interval(this.env.sseKeepaliveSeconds * 1000).pipe(map(() => ({ type: 'ping', data: '' }))),

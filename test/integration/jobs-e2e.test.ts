@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
+import { JobEventsService, type JobEvent } from '../../src/jobs/job-events.service.js';
 import { createAnalyzer } from '../../src/analysis/index.js';
 import type { Report } from '../../src/analysis/report.types.js';
 import { verifyWebhook } from '../../src/webhooks/webhook-signature.js';
@@ -44,6 +45,8 @@ describe('end to end: upload → worker → report', () => {
   const as = (key: string) => ({ Authorization: `Bearer ${key}` });
 
   it('accepts the upload, runs it to succeeded, and streams progress over SSE', async () => {
+    const tenantEvents: JobEvent[] = [];
+    const sub = (await t.app.get(JobEventsService).eventsOfTenant(tenantA.tenantId)).subscribe((e) => tenantEvents.push(e));
     const res = await request(t.server).post('/v1/videos').set(as(tenantA.apiKey)).field('stride', String(STRIDE)).field('callbackUrl', hooks.url).attach('file', BUS);
     expect(res.status).toBe(202);
     ({ jobId, videoId } = res.body);
@@ -59,6 +62,10 @@ describe('end to end: upload → worker → report', () => {
     expect(job.body).toMatchObject({ id: jobId, status: 'succeeded', progress: 1, attempts: 1 });
     expect(job.body.timings.framesAnalysed).toBeGreaterThan(0);
     expect(Date.parse(job.body.finishedAt)).toBeGreaterThanOrEqual(Date.parse(job.body.startedAt));
+    // The final event brings the report's counts (a job list shows them without asking again).
+    sub.unsubscribe();
+    const report = await request(t.server).get(`/v1/jobs/${jobId}/report`).set(as(tenantA.apiKey)).expect(200);
+    expect(tenantEvents.find((e) => e.jobId === jobId && e.status === 'succeeded')?.counts).toEqual(report.body.counts);
   });
 
   it('serves the report with the same counts as the analyzer run directly', async () => {

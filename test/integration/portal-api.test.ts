@@ -185,11 +185,12 @@ describe('portal job list, tenant event stream, webhook settings', () => {
     const streamB = read(b.cookie);
     await new Promise((r) => setTimeout(r, 500)); // let both subscribe
     await events.publish({ jobId, tenantId: a.tenantId, status: 'processing', progress: 0.5 });
-    await events.publish({ jobId, tenantId: a.tenantId, status: 'succeeded', progress: 1 });
+    await events.publish({ jobId, tenantId: a.tenantId, status: 'succeeded', progress: 1, counts: { person: 2 } });
     const [textA, textB] = await Promise.all([streamA, streamB]);
     expect(textA).toContain('event: progress');
     expect(textA).toContain(`"id":"${jobId}","status":"processing","progress":0.5`);
     expect(textA).toContain('event: status');
+    expect(textA).toContain(`"id":"${jobId}","status":"succeeded","progress":1,"counts":{"person":2}`);
     expect(textB).not.toContain(jobId);
   });
 

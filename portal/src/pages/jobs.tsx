@@ -15,7 +15,7 @@ const FILTERS: { value: JobStatus | ''; label: string }[] = [
 
 /** A row as an event says it is now. */
 function applyEvent(j: JobRow, e: JobEvent): JobRow {
-  return { ...j, status: e.status, progress: e.progress, error: e.error ?? j.error };
+  return { ...j, status: e.status, progress: e.progress, error: e.error ?? j.error, counts: e.counts ?? j.counts };
 }
 
 export function JobsPage() {
