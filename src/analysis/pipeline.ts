@@ -196,7 +196,7 @@ export class VideoAnalyzer implements Analyzer {
       visibility,
       quality: { droppedTracks: result.droppedTracks, classFlips: result.classFlips, sceneCuts: result.sceneCuts },
       analysis: {
-        model: path.basename(this.modelPath),
+        model: this.modelName,
         modelSha256: meta.sha256,
         classes: meta.names,
         inputSize: [input.width, input.height],
